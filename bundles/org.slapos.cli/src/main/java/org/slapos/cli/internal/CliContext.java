@@ -1,0 +1,40 @@
+package org.slapos.cli.internal;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slapos.command.api.CommandContext;
+
+/** The {@link CommandContext} of one command run, from the process or from a Gogo session. */
+record CliContext(
+    PrintStream out,
+    PrintStream err,
+    InputStream in,
+    Map<String, String> environment,
+    Path workingDirectory,
+    Path homeDirectory,
+    boolean debug,
+    int verbosity,
+    boolean interactive,
+    Function<String, String> properties) implements CommandContext {
+
+  /** The context of this JVM process: its streams, environment and directories. */
+  static CliContext ofProcess(boolean debug, int verbosity, Function<String, String> properties) {
+    return new CliContext(System.out, System.err, System.in, System.getenv(),
+        Path.of("").toAbsolutePath(), Path.of(System.getProperty("user.home")), debug, verbosity,
+        System.console() != null, properties);
+  }
+
+  CliContext withOptions(boolean newDebug, int newVerbosity) {
+    return new CliContext(out, err, in, environment, workingDirectory, homeDirectory, newDebug, newVerbosity,
+        interactive, properties);
+  }
+
+  @Override
+  public Optional<String> property(String name) {
+    return Optional.ofNullable(properties.apply(name));
+  }
+}

@@ -1,0 +1,82 @@
+package org.slapos.cli.internal.client;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.slapos.cli.internal.client.ArgumentSyntax.Arguments;
+import org.slapos.command.api.CommandContext;
+import org.slapos.command.api.SlaposCommand;
+import org.slapos.slap.api.ComputerInformation;
+import org.slapos.slap.api.NotFoundError;
+import org.slapos.slap.api.ResourceNotReady;
+import org.slapos.slap.api.SlapException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code slapos computer info REFERENCE}: prints a computer's reference and title; exit 2 if unknown. */
+@Component(service = SlaposCommand.class, property = {
+    SlaposCommand.NAME + "=computer info",
+    SlaposCommand.GROUP + "=client",
+    SlaposCommand.SUMMARY + "=" + ComputerInfoCommand.SUMMARY})
+public final class ComputerInfoCommand implements SlaposCommand {
+  static final String SUMMARY = "get information of an computer";
+
+  private static final String USAGE = """
+      usage: slapos computer info [-h] [--cfg CFG] reference
+      """;
+
+  private static final String HELP = USAGE + """
+
+      get information of an computer
+
+      positional arguments:
+        reference   Your computer reference
+
+      options:
+        -h, --help  show this help message and exit
+        --cfg CFG   SlapOS configuration file (default: $SLAPOS_CLIENT_CONFIGURATION
+                    or ~/.slapos/slapos-client.cfg)
+      """;
+
+  private static final ArgumentSyntax SYNTAX = new ArgumentSyntax("slapos computer info", USAGE, HELP)
+      .positional("reference");
+
+  private final ClientSessionFactory sessions;
+
+  @Activate
+  public ComputerInfoCommand(@Reference ClientSessionFactory sessions) {
+    this.sessions = sessions;
+  }
+
+  @Override
+  public int run(CommandContext context, List<String> args) throws Exception {
+    Arguments arguments;
+    try {
+      arguments = SYNTAX.parse(args);
+    } catch (ArgumentSyntax.Exit exit) {
+      return exit.report(context);
+    }
+    String reference = arguments.positional(0);
+    ClientSession session = sessions.open(context, arguments.cfg());
+    // The original writes all of these, warnings included, through a logger handler bound to stdout.
+    PrintStream out = context.out();
+    ComputerInformation computer;
+    try {
+      computer = session.slap().registerComputer(reference).getInformation();
+    } catch (ResourceNotReady e) {
+      out.println("Computer does not exist or is not ready yet.");
+      out.flush();
+      return 2;
+    } catch (NotFoundError e) {
+      out.println("Computer " + reference + " does not exist.");
+      out.flush();
+      return 2;
+    } catch (SlapException e) {
+      throw ClientErrors.failure(e);
+    }
+    out.println("Computer Reference: " + computer.reference());
+    out.println("Computer Title    : " + computer.title());
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,72 @@
+package org.slapos.cli.internal.client;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import org.slapos.cli.internal.client.ArgumentSyntax.Arguments;
+import org.slapos.command.api.CommandContext;
+import org.slapos.command.api.SlaposCommand;
+import org.slapos.slap.api.ComputerInformation;
+import org.slapos.slap.api.SlapException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code slapos computer list}: prints the reference and title of the computers the user sees. */
+@Component(service = SlaposCommand.class, property = {
+    SlaposCommand.NAME + "=computer list",
+    SlaposCommand.GROUP + "=client",
+    SlaposCommand.SUMMARY + "=" + ComputerListCommand.SUMMARY})
+public final class ComputerListCommand implements SlaposCommand {
+  static final String SUMMARY = "List all available compute nodes";
+
+  private static final String USAGE = """
+      usage: slapos computer list [-h] [--cfg CFG]
+      """;
+
+  private static final String HELP = USAGE + """
+
+      List all available compute nodes
+
+      options:
+        -h, --help  show this help message and exit
+        --cfg CFG   SlapOS configuration file (default: $SLAPOS_CLIENT_CONFIGURATION
+                    or ~/.slapos/slapos-client.cfg)
+      """;
+
+  private static final ArgumentSyntax SYNTAX = new ArgumentSyntax("slapos computer list", USAGE, HELP);
+
+  private final ClientSessionFactory sessions;
+
+  @Activate
+  public ComputerListCommand(@Reference ClientSessionFactory sessions) {
+    this.sessions = sessions;
+  }
+
+  @Override
+  public int run(CommandContext context, List<String> args) throws Exception {
+    Arguments arguments;
+    try {
+      arguments = SYNTAX.parse(args);
+    } catch (ArgumentSyntax.Exit exit) {
+      return exit.report(context);
+    }
+    ClientSession session = sessions.open(context, arguments.cfg());
+    Map<String, ComputerInformation> computers;
+    try {
+      computers = session.slap().getComputerDict();
+    } catch (SlapException e) {
+      throw ClientErrors.failure(e);
+    }
+    // The original writes these lines through a logger handler bound to stdout, whatever the verbosity.
+    PrintStream out = context.out();
+    if (computers.isEmpty()) {
+      out.println("No existing computer.");
+    } else {
+      out.println("List of Computers:");
+      computers.forEach((title, computer) -> out.println(computer.reference() + " " + title));
+    }
+    out.flush();
+    return 0;
+  }
+}

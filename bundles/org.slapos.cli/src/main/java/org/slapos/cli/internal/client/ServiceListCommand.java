@@ -1,0 +1,67 @@
+package org.slapos.cli.internal.client;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slapos.cli.internal.client.ArgumentSyntax.Arguments;
+import org.slapos.command.api.CommandContext;
+import org.slapos.command.api.SlaposCommand;
+import org.slapos.slap.api.ServiceInformation;
+import org.slapos.slap.api.SlapException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code slapos service list}: prints {@code {title: software release URL}} of the user's instance trees. */
+@Component(service = SlaposCommand.class, property = {
+    SlaposCommand.NAME + "=service list",
+    SlaposCommand.GROUP + "=client",
+    SlaposCommand.SUMMARY + "=" + ServiceListCommand.SUMMARY})
+public final class ServiceListCommand implements SlaposCommand {
+  static final String SUMMARY = "List the title of all your slapos services";
+
+  private static final String USAGE = """
+      usage: slapos service list [-h] [--cfg CFG]
+      """;
+
+  private static final String HELP = USAGE + """
+
+      List the title of all your slapos services
+
+      options:
+        -h, --help  show this help message and exit
+        --cfg CFG   SlapOS configuration file (default: $SLAPOS_CLIENT_CONFIGURATION
+                    or ~/.slapos/slapos-client.cfg)
+      """;
+
+  private static final ArgumentSyntax SYNTAX = new ArgumentSyntax("slapos service list", USAGE, HELP);
+
+  private final ClientSessionFactory sessions;
+
+  @Activate
+  public ServiceListCommand(@Reference ClientSessionFactory sessions) {
+    this.sessions = sessions;
+  }
+
+  @Override
+  public int run(CommandContext context, List<String> args) throws Exception {
+    Arguments arguments;
+    try {
+      arguments = SYNTAX.parse(args);
+    } catch (ArgumentSyntax.Exit exit) {
+      return exit.report(context);
+    }
+    ClientSession session = sessions.open(context, arguments.cfg());
+    Map<String, ServiceInformation> instances;
+    try {
+      instances = session.slap().getOpenOrderDict();
+    } catch (SlapException e) {
+      throw ClientErrors.failure(e);
+    }
+    Map<String, Object> urls = new LinkedHashMap<>();
+    instances.forEach((title, instance) -> urls.put(title, instance.softwareReleaseUrl()));
+    context.out().println(PythonJson.dumps(urls, 2, true));
+    context.out().flush();
+    return 0;
+  }
+}

@@ -1,0 +1,60 @@
+package org.slapos.master.store.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.slapos.master.store.sqlite.StoreFixture.COMPUTER;
+import static org.slapos.master.store.sqlite.StoreFixture.format;
+import static org.slapos.master.store.sqlite.StoreFixture.req;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slapos.master.api.ComputerInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures computer information for 1000 busy partitions (target: a few ms). It logs the figures
+ * and asserts only on the content: timing assertions would make the build flaky on a loaded machine.
+ */
+class PerformanceTest {
+  private static final Logger LOG = LoggerFactory.getLogger(PerformanceTest.class);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void computerInformationForAThousandPartitions() throws Exception {
+    try (SqliteMasterStore store = StoreFixture.open(dir)) {
+      store.formatComputer(format(COMPUTER, 1000));
+      long start = System.nanoTime();
+      for (int i = 0; i < 1000; i++) {
+        store.request(req("http://sr//", "instance-" + i).param("index", (long) i).param("domain", "d" + i + ".example")
+            .param("_", "{\n  \"a\": " + i + "\n}").build());
+      }
+      store.setConnectionParameters(COMPUTER, "slappart0", Map.of("url", "http://x/"), null);
+      store.request(req("http://sr//", "front").shared().param("url", "http://y/").build());
+      long requests = System.nanoTime() - start;
+
+      long[] cold = new long[1];
+      long t0 = System.nanoTime();
+      ComputerInformation info = store.computerInformation(COMPUTER);
+      cold[0] = System.nanoTime() - t0;
+      assertEquals(1000, info.partitions().size());
+      assertEquals("999", info.partitions().get(999).parameters().get("index"));
+
+      long[] warm = new long[Integer.getInteger("perf.iterations", 50)];
+      for (int i = 0; i < warm.length; i++) {
+        t0 = System.nanoTime();
+        info = store.computerInformation(COMPUTER);
+        warm[i] = System.nanoTime() - t0;
+      }
+      Arrays.sort(warm);
+      LOG.info("1000 requests: {} ms ({} µs each); computer information, 1000 busy partitions: first {} ms,"
+          + " then median {} ms, best {} ms", requests / 1_000_000, requests / 1000 / 1000, cold[0] / 1_000_000.0,
+          warm[warm.length / 2] / 1_000_000.0, warm[0] / 1_000_000.0);
+      assertEquals(1, info.partitions().get(0).slaveInstances().size());
+    }
+  }
+}
