@@ -52,6 +52,9 @@ final class LoggingSetup {
     }
     // Framework internals are only interesting when debugging the runtime itself.
     context.getLogger("org.apache.felix").setLevel(options.debug() ? Level.DEBUG : Level.WARN);
+    context.getLogger("org.eclipse.jetty").setLevel(options.debug() ? Level.DEBUG : Level.WARN);
+    // "Jetty not started (HTTP and HTTPS disabled)" is the normal state until proxy start configures it.
+    context.getLogger("org.apache.felix.http").setLevel(options.debug() ? Level.DEBUG : Level.ERROR);
   }
 
   private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {

@@ -105,6 +105,10 @@ public final class Main {
     // Gogo's shell must not read the terminal: commands own standard input.
     config.put("gosh.args", "--nointeractive");
     config.put("felix.log.level", options.debug() ? "4" : "1");
+    // Secure default for any HTTP server in a runtime: loopback only, and no listener at all until
+    // a command (slapos proxy start) configures one. -D system properties below may override.
+    config.put("org.apache.felix.http.host", "127.0.0.1");
+    config.put("org.osgi.service.http.port", "-1");
     // Pass slapos.* system properties (e.g. -Dslapos.configuration=...) to the framework.
     System.getProperties().stringPropertyNames().stream()
         .filter(name -> name.startsWith("slapos.") || name.startsWith("org.osgi.service.http")

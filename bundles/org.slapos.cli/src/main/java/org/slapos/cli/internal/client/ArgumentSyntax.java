@@ -2,6 +2,7 @@ package org.slapos.cli.internal.client;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import picocli.CommandLine.ParseResult;
  * argparse's messages.
  */
 final class ArgumentSyntax {
-  /** The help text of {@code --cfg}, shared by every client command. */
+  /** The option every client command has: the configuration file. */
   static final String CFG = "--cfg";
 
   /** argparse takes {@code -1} or {@code -.5} for a value, not for an option. */
@@ -35,43 +36,70 @@ final class ArgumentSyntax {
   private record Option(String name, Arity arity, List<String> choices) {
   }
 
+  private final String prog;
   private final String usage;
   private final String help;
-  private final String prog;
-  private final Map<String, Option> options = new LinkedHashMap<>();
-  private final List<String> positionals = new ArrayList<>();
-  private final List<List<String>> exclusiveGroups = new ArrayList<>();
+  private final Map<String, Option> options;
+  private final List<String> positionals;
+  private final List<List<String>> exclusiveGroups;
+
+  private ArgumentSyntax(Builder builder) {
+    this.prog = builder.prog;
+    this.usage = builder.usage;
+    this.help = builder.help;
+    this.options = Collections.unmodifiableMap(new LinkedHashMap<>(builder.options));
+    this.positionals = List.copyOf(builder.positionals);
+    this.exclusiveGroups = List.copyOf(builder.exclusiveGroups);
+  }
 
   /**
    * @param prog the program name shown in errors, e.g. {@code slapos request}
    * @param usage argparse's {@code format_usage()} of the original, ending with a new line
    * @param help argparse's {@code format_help()} of the original, ending with a new line
    */
-  ArgumentSyntax(String prog, String usage, String help) {
-    this.prog = prog;
-    this.usage = usage;
-    this.help = help;
-    options.put("--help", new Option("--help", Arity.FLAG, List.of()));
-    option(CFG, Arity.ONE);
+  static Builder builder(String prog, String usage, String help) {
+    return new Builder(prog, usage, help);
   }
 
-  ArgumentSyntax option(String name, Arity arity) {
-    return option(name, arity, List.of());
-  }
+  /** Declares the options and positionals; {@code -h/--help} and {@code --cfg} are always there. */
+  static final class Builder {
+    private final String prog;
+    private final String usage;
+    private final String help;
+    private final Map<String, Option> options = new LinkedHashMap<>();
+    private final List<String> positionals = new ArrayList<>();
+    private final List<List<String>> exclusiveGroups = new ArrayList<>();
 
-  ArgumentSyntax option(String name, Arity arity, List<String> choices) {
-    options.put(name, new Option(name, arity, List.copyOf(choices)));
-    return this;
-  }
+    private Builder(String prog, String usage, String help) {
+      this.prog = prog;
+      this.usage = usage;
+      this.help = help;
+      options.put("--help", new Option("--help", Arity.FLAG, List.of()));
+      option(CFG, Arity.ONE);
+    }
 
-  ArgumentSyntax positional(String name) {
-    positionals.add(name);
-    return this;
-  }
+    Builder option(String name, Arity arity) {
+      return option(name, arity, List.of());
+    }
 
-  ArgumentSyntax mutuallyExclusive(String... names) {
-    exclusiveGroups.add(List.of(names));
-    return this;
+    Builder option(String name, Arity arity, List<String> choices) {
+      options.put(name, new Option(name, arity, List.copyOf(choices)));
+      return this;
+    }
+
+    Builder positional(String name) {
+      positionals.add(name);
+      return this;
+    }
+
+    Builder mutuallyExclusive(String... names) {
+      exclusiveGroups.add(List.of(names));
+      return this;
+    }
+
+    ArgumentSyntax build() {
+      return new ArgumentSyntax(this);
+    }
   }
 
   String usage() {
@@ -124,7 +152,8 @@ final class ArgumentSyntax {
       switch (option.arity()) {
         case FLAG -> builder.arity("0").type(boolean.class);
         case ONE -> builder.arity("1").type(String.class);
-        case ONE_OR_MORE -> builder.arity("1..*").type(List.class).auxiliaryTypes(String.class);
+        // normalise() passes each value as its own "--name=value": one value per occurrence.
+        case ONE_OR_MORE -> builder.arity("1").type(List.class).auxiliaryTypes(String.class);
         default -> throw new IllegalStateException(option.arity().name());
       }
       spec.addOption(builder.build());
@@ -192,13 +221,13 @@ final class ArgumentSyntax {
           tokens.add(option.name() + "=" + explicitValue);
         }
         case ONE_OR_MORE -> {
-          tokens.add(option.name());
+          // One "--name=value" token per value, so that picocli never takes what follows as values.
           if (explicitValue != null) {
-            tokens.add(explicitValue);
+            tokens.add(option.name() + "=" + explicitValue);
           } else {
             int first = i;
             while (i < args.size() && !looksLikeOption(args.get(i)) && !args.get(i).equals("--")) {
-              tokens.add(args.get(i++));
+              tokens.add(option.name() + "=" + args.get(i++));
             }
             if (i == first) {
               throw usageError("argument " + option.name() + ": expected at least one argument");

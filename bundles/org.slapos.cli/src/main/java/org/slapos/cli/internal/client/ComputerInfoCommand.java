@@ -38,8 +38,9 @@ public final class ComputerInfoCommand implements SlaposCommand {
                     or ~/.slapos/slapos-client.cfg)
       """;
 
-  private static final ArgumentSyntax SYNTAX = new ArgumentSyntax("slapos computer info", USAGE, HELP)
-      .positional("reference");
+  private static final ArgumentSyntax SYNTAX = ArgumentSyntax.builder("slapos computer info", USAGE, HELP)
+      .positional("reference")
+      .build();
 
   private final ClientSessionFactory sessions;
 

@@ -34,7 +34,7 @@ public final class ComputerListCommand implements SlaposCommand {
                     or ~/.slapos/slapos-client.cfg)
       """;
 
-  private static final ArgumentSyntax SYNTAX = new ArgumentSyntax("slapos computer list", USAGE, HELP);
+  private static final ArgumentSyntax SYNTAX = ArgumentSyntax.builder("slapos computer list", USAGE, HELP).build();
 
   private final ClientSessionFactory sessions;
 

@@ -1,5 +1,6 @@
 package org.slapos.cli.internal.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -97,6 +98,20 @@ final class InstanceParameters {
       }
     }
     return result;
+  }
+
+  /** Instances publish json-in-xml connection parameters as one {@code _} entry holding JSON. */
+  static Object decodeJsonInXml(Object connection) throws CommandFailure {
+    if (!(connection instanceof Map<?, ?> map) || !map.containsKey("_")) {
+      return connection;
+    }
+    Object encoded = map.get("_");
+    try {
+      return new ObjectMapper().readValue(String.valueOf(encoded), Object.class);
+    } catch (JsonProcessingException e) {
+      throw new CommandFailure(1, "The connection parameter '_' is not valid JSON: "
+          + e.getOriginalMessage(), e);
+    }
   }
 
   private static Object readJson(Path file) throws IOException {

@@ -43,9 +43,10 @@ public final class RemoveCommand implements SlaposCommand {
                       $SLAPOS_CLIENT_CONFIGURATION or ~/.slapos/slapos-client.cfg)
       """;
 
-  private static final ArgumentSyntax SYNTAX = new ArgumentSyntax("slapos remove", USAGE, HELP)
+  private static final ArgumentSyntax SYNTAX = ArgumentSyntax.builder("slapos remove", USAGE, HELP)
       .positional("software_url")
-      .positional("node");
+      .positional("node")
+      .build();
 
   private final ClientSessionFactory sessions;
 

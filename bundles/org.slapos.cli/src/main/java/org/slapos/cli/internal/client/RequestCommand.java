@@ -1,7 +1,5 @@
 package org.slapos.cli.internal.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -84,7 +82,7 @@ public final class RequestCommand implements SlaposCommand {
 
   private static final String PARAMETERS_FILE = "--parameters-file";
 
-  private static final ArgumentSyntax SYNTAX = new ArgumentSyntax("slapos request", USAGE, HELP)
+  private static final ArgumentSyntax SYNTAX = ArgumentSyntax.builder("slapos request", USAGE, HELP)
       .positional("reference")
       .positional("software_url")
       .option("--node", Arity.ONE_OR_MORE)
@@ -94,7 +92,8 @@ public final class RequestCommand implements SlaposCommand {
       .option("--force-serialisation", Arity.ONE, List.of("xml", "json-in-xml"))
       .option("--parameters", Arity.ONE_OR_MORE)
       .option(PARAMETERS_FILE, Arity.ONE)
-      .mutuallyExclusive("--parameters", PARAMETERS_FILE);
+      .mutuallyExclusive("--parameters", PARAMETERS_FILE)
+      .build();
 
   private final ClientSessionFactory sessions;
 
@@ -153,7 +152,7 @@ public final class RequestCommand implements SlaposCommand {
       LOG.info("Connection parameters of instance are:");
       Object connection = partition.getConnectionParameterDict();
       if (schema.serialisation() == Serialisation.JSON_IN_XML) {
-        connection = decodeJsonInXml(connection);
+        connection = InstanceParameters.decodeJsonInXml(connection);
       }
       LOG.info(PythonPrettyPrinter.pformat(connection));
       LOG.info("You can rerun the command to get up-to-date information.");
@@ -198,20 +197,6 @@ public final class RequestCommand implements SlaposCommand {
     } catch (UndefinedSerialisation e) {
       throw new CommandFailure(1, "Cannot tell how to serialise the parameters file: " + e.getMessage()
           + "; use --force-serialisation {xml,json-in-xml}", e);
-    }
-  }
-
-  /** Instances publish json-in-xml connection parameters as one {@code _} entry holding JSON. */
-  static Object decodeJsonInXml(Object connection) throws CommandFailure {
-    if (!(connection instanceof Map<?, ?> map) || !map.containsKey("_")) {
-      return connection;
-    }
-    Object encoded = map.get("_");
-    try {
-      return new ObjectMapper().readValue(String.valueOf(encoded), Object.class);
-    } catch (JsonProcessingException e) {
-      throw new CommandFailure(1, "The connection parameter '_' is not valid JSON: "
-          + e.getOriginalMessage(), e);
     }
   }
 }

@@ -50,9 +50,10 @@ public final class ServiceInfoCommand implements SlaposCommand {
         --news      Include raw news in output
       """;
 
-  private static final ArgumentSyntax SYNTAX = new ArgumentSyntax("slapos service info", USAGE, HELP)
+  private static final ArgumentSyntax SYNTAX = ArgumentSyntax.builder("slapos service info", USAGE, HELP)
       .positional("reference")
-      .option("--news", Arity.FLAG);
+      .option("--news", Arity.FLAG)
+      .build();
 
   /** The status colours, indexed by two bits: 1 = some news says #access, 2 = some says #error. */
   private static final List<String> STATUS = List.of("none", "green", "red", "orange");
@@ -93,7 +94,7 @@ public final class ServiceInfoCommand implements SlaposCommand {
         schemaType instanceof String type ? type : null, context.workingDirectory(), ConnectionOptions.DEFAULT_TIMEOUT);
     Object connection = instance.connectionParameters();
     if (schema.serialisation() == Serialisation.JSON_IN_XML) {
-      connection = RequestCommand.decodeJsonInXml(connection);
+      connection = InstanceParameters.decodeJsonInXml(connection);
     }
 
     Map<String, Object> info = new LinkedHashMap<>();

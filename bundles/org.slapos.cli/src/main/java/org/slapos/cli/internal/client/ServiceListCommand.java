@@ -34,7 +34,7 @@ public final class ServiceListCommand implements SlaposCommand {
                     or ~/.slapos/slapos-client.cfg)
       """;
 
-  private static final ArgumentSyntax SYNTAX = new ArgumentSyntax("slapos service list", USAGE, HELP);
+  private static final ArgumentSyntax SYNTAX = ArgumentSyntax.builder("slapos service list", USAGE, HELP).build();
 
   private final ClientSessionFactory sessions;
 

@@ -194,7 +194,9 @@ final class SoftwareReleaseSchema {
     } catch (NoSuchFileException e) {
       warnUnreadable(url, "FileNotFoundError", "No such file or directory: " + PythonRepr.str(e.getFile()));
     } catch (IOException | RuntimeException e) {
-      warnUnreadable(url, e.getClass().getSimpleName(), e.getMessage() == null ? "" : e.getMessage());
+      String detail = e.getMessage() == null || e.getMessage().isBlank()
+          ? (e.getCause() == null ? "" : e.getCause().toString()) : e.getMessage();
+      warnUnreadable(url, e.getClass().getSimpleName(), detail);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       warnUnreadable(url, "InterruptedException", "interrupted");

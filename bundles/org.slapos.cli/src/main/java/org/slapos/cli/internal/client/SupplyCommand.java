@@ -41,9 +41,10 @@ public final class SupplyCommand implements SlaposCommand {
                       $SLAPOS_CLIENT_CONFIGURATION or ~/.slapos/slapos-client.cfg)
       """;
 
-  private static final ArgumentSyntax SYNTAX = new ArgumentSyntax("slapos supply", USAGE, HELP)
+  private static final ArgumentSyntax SYNTAX = ArgumentSyntax.builder("slapos supply", USAGE, HELP)
       .positional("software_url")
-      .positional("node");
+      .positional("node")
+      .build();
 
   private final ClientSessionFactory sessions;
 

@@ -49,12 +49,28 @@ class CommandSyntaxTest {
       "--node a=1 ref url | the following arguments are required: reference, software_url",
       "ref url --param x | ambiguous option: --param could match --parameters, --parameters-file",
       "ref url --slave=1 | argument --slave: ignored explicit argument '1'",
+      "ref url --node a=-1 -1=b | unrecognized arguments: -1=b",
   })
   void requestUsageErrorsAreArgparseErrors(String args, String message) throws Exception {
     String[] words = args.isEmpty() ? new String[0] : args.split(" ");
     TestContext context = run(new RequestCommand(sessions), 2, words);
     assertEquals(REQUEST_USAGE + "slapos request: error: " + message + "\n", context.stderr());
     assertEquals("", context.stdout());
+  }
+
+  @Test
+  void valuesThatArgparseAcceptsReachTheCommand() throws Exception {
+    // Parsing succeeded when the command goes on to read its (absent) configuration file.
+    for (List<String> args : List.of(List.of("ref", "url", "--type", ""), List.of("ref", "url", "--state=-1"),
+        List.of("ref", "url", "--state", "-1"), List.of("--ty", "t", "ref", "url", "--sl"),
+        List.of("ref", "--type", "a=b", "--", "url"))) {
+      TestContext context = new TestContext(home, home);
+      org.slapos.command.api.CommandFailure failure = org.junit.jupiter.api.Assertions.assertThrows(
+          org.slapos.command.api.CommandFailure.class, () -> new RequestCommand(sessions).run(context, args),
+          args + " " + context.stderr());
+      assertEquals("Configuration file does not exist: " + home.resolve(".slapos/slapos-client.cfg"),
+          failure.getMessage(), args.toString());
+    }
   }
 
   @Test

@@ -116,6 +116,12 @@ final class ScriptedMaster implements AutoCloseable {
     return this;
   }
 
+  /** A news document for an instance, as the real Master's form shows it (slapproxy has none). */
+  ScriptedMaster news(String title, Object news) {
+    instances.get(title).put("news", news);
+    return this;
+  }
+
   ScriptedMaster computer(String reference) {
     computers.put(reference, reference);
     return this;
@@ -308,6 +314,9 @@ final class ScriptedMaster implements AutoCloseable {
     view.put("my_url_string", field("StringField", "field_my_url_string", instance.get("url")));
     view.put("my_source_reference", field("StringField", "field_my_source_reference", instance.get("type")));
     view.put("my_root_slave", field("IntegerField", "field_my_root_slave", instance.get("shared")));
+    if (instance.containsKey("news")) {
+      view.put("my_news", field("StringField", "field_my_news", instance.get("news")));
+    }
     return Map.of("_embedded", Map.of("_view", view), "_links", Map.of("type", Map.of("name", "Instance Tree")));
   }
 

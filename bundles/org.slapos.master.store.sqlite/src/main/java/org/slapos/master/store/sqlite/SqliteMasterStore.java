@@ -78,8 +78,16 @@ public final class SqliteMasterStore implements MasterStore, AutoCloseable {
   private static final Set<String> INSTANCE_STATES = Set.of(
       InstanceRequestSpec.STARTED, InstanceRequestSpec.STOPPED, InstanceRequestSpec.DESTROYED);
 
-  /** Settings of one store, from {@link StoreConfig} or built directly by tests. */
-  record Settings(Path database, String computerId, String localSoftwareReleaseRoot, int readerPoolSize,
+  /**
+   * Settings of one store, from {@link StoreConfig} or given directly (tests, tools).
+   *
+   * @param database the SQLite file
+   * @param computerId the default computer
+   * @param localSoftwareReleaseRoot root of local software release paths ({@code /} by default)
+   * @param readerPoolSize number of read-only connections
+   * @param busyTimeoutMs how long to wait for another process's lock
+   */
+  public record Settings(Path database, String computerId, String localSoftwareReleaseRoot, int readerPoolSize,
       int busyTimeoutMs) {
   }
 
@@ -99,7 +107,12 @@ public final class SqliteMasterStore implements MasterStore, AutoCloseable {
     this(settings(config));
   }
 
-  SqliteMasterStore(Settings settings) throws MasterStoreException {
+  /** A store outside of OSGi (tests, tools); {@link #close()} it when done. */
+  public static SqliteMasterStore open(Settings settings) throws MasterStoreException {
+    return new SqliteMasterStore(settings);
+  }
+
+  private SqliteMasterStore(Settings settings) throws MasterStoreException {
     this.settings = settings;
     Path file = settings.database();
     Path parent = file.toAbsolutePath().getParent();
@@ -234,7 +247,8 @@ public final class SqliteMasterStore implements MasterStore, AutoCloseable {
     return information;
   }
 
-  private ComputerInformation readComputerInformation(String computerId) throws MasterStoreException {
+  /** Reads computer information from the database, bypassing the cache. */
+  ComputerInformation readComputerInformation(String computerId) throws MasterStoreException {
     return db.read(c -> {
       if (findComputer(c, computerId) == null && !computerId.equals(settings.computerId())) {
         throw new MasterStoreException(Code.NOT_FOUND, computerId + " is not registered.");

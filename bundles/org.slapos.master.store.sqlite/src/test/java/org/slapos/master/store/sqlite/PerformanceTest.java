@@ -44,16 +44,23 @@ class PerformanceTest {
       assertEquals(1000, info.partitions().size());
       assertEquals("999", info.partitions().get(999).parameters().get("index"));
 
-      long[] warm = new long[Integer.getInteger("perf.iterations", 50)];
-      for (int i = 0; i < warm.length; i++) {
+      int iterations = Integer.getInteger("perf.iterations", 50);
+      long[] read = new long[iterations];
+      long[] cached = new long[iterations];
+      for (int i = 0; i < iterations; i++) {
         t0 = System.nanoTime();
-        info = store.computerInformation(COMPUTER);
-        warm[i] = System.nanoTime() - t0;
+        info = store.readComputerInformation(COMPUTER);
+        read[i] = System.nanoTime() - t0;
+        t0 = System.nanoTime();
+        store.computerInformation(COMPUTER);
+        cached[i] = System.nanoTime() - t0;
       }
-      Arrays.sort(warm);
-      LOG.info("1000 requests: {} ms ({} µs each); computer information, 1000 busy partitions: first {} ms,"
-          + " then median {} ms, best {} ms", requests / 1_000_000, requests / 1000 / 1000, cold[0] / 1_000_000.0,
-          warm[warm.length / 2] / 1_000_000.0, warm[0] / 1_000_000.0);
+      Arrays.sort(read);
+      Arrays.sort(cached);
+      LOG.info("1000 requests: {} ms ({} µs each); computer information, 1000 busy partitions: first {} ms;"
+          + " read from the database: median {} ms, best {} ms; unchanged (cached): median {} ms",
+          requests / 1_000_000, requests / 1000 / 1000, cold[0] / 1_000_000.0,
+          read[iterations / 2] / 1_000_000.0, read[0] / 1_000_000.0, cached[iterations / 2] / 1_000_000.0);
       assertEquals(1, info.partitions().get(0).slaveInstances().size());
     }
   }

@@ -22,7 +22,7 @@ final class StoreFixture {
   }
 
   static SqliteMasterStore open(Path file, String computerId) throws MasterStoreException {
-    return new SqliteMasterStore(new SqliteMasterStore.Settings(file, computerId, "/", 4, 10_000));
+    return SqliteMasterStore.open(new SqliteMasterStore.Settings(file, computerId, "/", 4, 10_000));
   }
 
   /** fmt(n, C): slappart0..n-1, each with 1.2.3.4 and 4.3.2.1 on tap0, as the Python tests do. */

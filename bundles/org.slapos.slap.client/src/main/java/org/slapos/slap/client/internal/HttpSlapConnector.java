@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,7 +36,7 @@ public final class HttpSlapConnector implements SlapConnector {
   private final Map<String, String> environment;
   private final ObjectMapper json;
   private final Map<HateoasKey, String> hateoasUrls = new ConcurrentHashMap<>();
-  private final Map<TransportKey, Transport> transports = new ConcurrentHashMap<>();
+  private final Map<TransportKey, Versioned> transports = new ConcurrentHashMap<>();
 
   @Activate
   public HttpSlapConnector() {
@@ -62,7 +63,7 @@ public final class HttpSlapConnector implements SlapConnector {
     ConnectionOptions settings = options == null ? ConnectionOptions.defaults() : options;
     Transport transport;
     try {
-      transport = transports.computeIfAbsent(TransportKey.of(settings), key -> new Transport(settings));
+      transport = transport(settings);
     } catch (IllegalArgumentException e) {
       throw new SlapException("Invalid connection options: " + e.getMessage(), e);
     }
@@ -82,6 +83,30 @@ public final class HttpSlapConnector implements SlapConnector {
     }
     HateoasNavigator navigator = restUrl == null ? null : new HateoasNavigator(restUrl, connection, json);
     return new SlapImpl(new Session(connection, navigator, new TransactionFiles(environment)));
+  }
+
+  /**
+   * One transport (so one pair of HTTP clients) per configuration. A renewed key or certificate file
+   * (new modification time) replaces the cached transport, so the new certificate is used.
+   */
+  private Transport transport(ConnectionOptions settings) {
+    TransportKey key = new TransportKey(settings.keyFile(), settings.certFile(), settings.masterCaFile(),
+        settings.timeout());
+    List<Long> fingerprint = List.of(modified(settings.keyFile()), modified(settings.certFile()),
+        modified(settings.masterCaFile()));
+    return transports.compute(key, (k, cached) -> cached != null && cached.fingerprint().equals(fingerprint)
+        ? cached : new Versioned(fingerprint, new Transport(settings))).transport();
+  }
+
+  private static long modified(Optional<Path> file) {
+    if (file.isEmpty()) {
+      return -1;
+    }
+    try {
+      return Files.getLastModifiedTime(file.get()).toMillis();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** GET getHateoasUrl; every error means "no HATEOAS API". Only a successful answer is cached. */
@@ -109,26 +134,9 @@ public final class HttpSlapConnector implements SlapConnector {
       Duration timeout) {
   }
 
-  /**
-   * The files' modification times are part of the key so that a renewed certificate gets a new
-   * client instead of the cached TLS context.
-   */
-  private record TransportKey(Optional<Path> key, Optional<Path> cert, Optional<Path> ca, Duration timeout,
-      long keyTime, long certTime, long caTime) {
-    static TransportKey of(ConnectionOptions o) {
-      return new TransportKey(o.keyFile(), o.certFile(), o.masterCaFile(), o.timeout(),
-          modified(o.keyFile()), modified(o.certFile()), modified(o.masterCaFile()));
-    }
+  private record TransportKey(Optional<Path> key, Optional<Path> cert, Optional<Path> ca, Duration timeout) {
+  }
 
-    private static long modified(Optional<Path> file) {
-      if (file.isEmpty()) {
-        return -1;
-      }
-      try {
-        return Files.getLastModifiedTime(file.get()).toMillis();
-      } catch (IOException | RuntimeException e) {
-        return -1;
-      }
-    }
+  private record Versioned(List<Long> fingerprint, Transport transport) {
   }
 }

@@ -2,7 +2,6 @@ package org.slapos.slap.client.internal;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -109,9 +108,6 @@ final class Wire {
   }
 
   private static String describe(Object value) {
-    if (value instanceof Collection<?> || value instanceof Map<?, ?>) {
-      return value.getClass().getSimpleName();
-    }
     return value == null ? "None" : value.getClass().getSimpleName();
   }
 }

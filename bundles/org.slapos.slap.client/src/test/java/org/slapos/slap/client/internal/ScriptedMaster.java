@@ -74,6 +74,9 @@ final class ScriptedMaster implements AutoCloseable {
       + "<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually "
       + "please check your spelling and try again.</p>\n";
 
+  /** 127.0.0.1 explicitly: getLoopbackAddress() may be ::1 on IPv6-first hosts. */
+  static final InetAddress LOOPBACK = loopback();
+
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Map<String, Script> scripts = new ConcurrentHashMap<>();
@@ -88,13 +91,21 @@ final class ScriptedMaster implements AutoCloseable {
     server.start();
   }
 
+  private static InetAddress loopback() {
+    try {
+      return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static ScriptedMaster http() throws IOException {
-    return new ScriptedMaster(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), "http");
+    return new ScriptedMaster(HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 0), "http");
   }
 
   /** An HTTPS master; with {@code needClientAuth} the handshake fails unless a trusted client certificate is sent. */
   static ScriptedMaster https(SSLContext context, boolean needClientAuth) throws IOException {
-    HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpsServer server = HttpsServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(context) {
       @Override
       public void configure(HttpsParameters params) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -124,7 +123,7 @@ class StatusMappingTest extends MasterTestSupport {
   @Test
   void connectionRefused() throws Exception {
     int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, ScriptedMaster.LOOPBACK)) {
       port = socket.getLocalPort();
     }
     Slap slap = connector.initializeConnection("http://127.0.0.1:" + port + "/", ConnectionOptions.defaults());

@@ -1,0 +1,199 @@
+package org.slapos.master.shell;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slapos.command.api.CommandContext;
+import org.slapos.command.api.CommandFailure;
+import org.slapos.command.api.SlaposCommand;
+import org.slapos.master.api.MasterStoreException;
+import org.slapos.master.api.MasterStoreInspector;
+import org.slapos.master.api.MasterStoreInspector.View;
+import org.slapos.master.api.StoreTable;
+import org.slapos.slap.marshal.InstanceXml;
+import org.slapos.slap.marshal.MarshalException;
+import org.slapos.slap.marshal.PyRepr;
+
+/**
+ * {@code slapos proxy show}: prints the proxy database's tables as the Python command does (no pager).
+ * It reads the file directly, whether a proxy is running on it or not.
+ */
+@Component(property = {
+    SlaposCommand.NAME + "=proxy show",
+    SlaposCommand.GROUP + "=proxy",
+    SlaposCommand.SUMMARY + "=display proxy instances and parameters"})
+public final class ProxyShowCommand implements SlaposCommand {
+
+  private static final List<Arguments.Option> OPTIONS = List.of(
+      new Arguments.Option("cfg", true, "--cfg"),
+      new Arguments.Option("database_uri", true, "-u", "--database-uri"),
+      new Arguments.Option("computers", false, "--computers"),
+      new Arguments.Option("software", false, "--software"),
+      new Arguments.Option("partitions", false, "--partitions"),
+      new Arguments.Option("slaves", false, "--slaves"),
+      new Arguments.Option("params", false, "--params"),
+      new Arguments.Option("network", false, "--network"));
+
+  private static final List<String> SECTIONS = List.of("computers", "software", "partitions", "slaves", "params",
+      "network");
+
+  private final MasterStoreInspector inspector;
+
+  @Activate
+  public ProxyShowCommand(@Reference MasterStoreInspector inspector) {
+    this.inspector = inspector;
+  }
+
+  @Override
+  public int run(CommandContext context, List<String> args) throws Exception {
+    Arguments arguments = Arguments.parse("proxy show", OPTIONS, args);
+    if (arguments.help()) {
+      context.out().println("usage: slapos proxy show [-h] [--cfg CFG] [-u DATABASE_URI] [--computers] [--software]\n"
+          + "                         [--partitions] [--slaves] [--params] [--network]\n\n"
+          + "display proxy instances and parameters");
+      return 0;
+    }
+    Map<String, String> commandLine = new LinkedHashMap<>();
+    commandLine.put("database_uri", arguments.value("database_uri"));
+    ProxyConfigFile file = ProxyConfigFile.load(context, arguments.value("cfg"), commandLine);
+    Path database = file.database(context);
+    List<String> selected = new ArrayList<>();
+    for (String section : SECTIONS) {
+      if (arguments.flag(section)) {
+        selected.add(section);
+      }
+    }
+    if (selected.isEmpty()) {
+      selected.addAll(SECTIONS);
+    }
+    PrintStream out = context.out();
+    out.println("Using database: " + file.get("database_uri"));
+    try {
+      for (int i = 0; i < selected.size(); i++) {
+        for (String line : section(selected.get(i), database)) {
+          out.println(line);
+        }
+        if (i < selected.size() - 1) {
+          out.println(" ");
+        }
+      }
+    } catch (MasterStoreException e) {
+      throw new CommandFailure(1, e.getMessage(), e);
+    }
+    out.flush();
+    return 0;
+  }
+
+  List<String> section(String name, Path database) throws MasterStoreException {
+    return switch (name) {
+      case "computers" -> table(inspector.read(database, View.COMPUTERS));
+      case "software" -> table(inspector.read(database, View.SOFTWARE));
+      case "partitions" -> table(inspector.read(database, View.PARTITIONS));
+      case "slaves" -> table(inspector.read(database, View.SLAVES));
+      case "params" -> parameters(inspector.read(database, View.PARAMETERS));
+      case "network" -> network(inspector.read(database, View.NETWORK));
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  static List<String> table(StoreTable table) {
+    List<String> lines = new ArrayList<>();
+    if (table.rows().isEmpty()) {
+      lines.add("table " + table.name() + ": empty");
+      return lines;
+    }
+    lines.add(table.skippedColumns().isEmpty() ? "table " + table.name()
+        : "table " + table.name() + ": skipping " + String.join(", ", table.skippedColumns()));
+    List<List<String>> rows = new ArrayList<>();
+    for (List<Object> row : table.rows()) {
+      List<String> cells = new ArrayList<>();
+      for (Object value : row) {
+        cells.add(value == null ? "-" : text(value));
+      }
+      rows.add(cells);
+    }
+    lines.addAll(PrettyTable.lines(table.columns(), rows));
+    return lines;
+  }
+
+  /** Python's {@code str()} of a database value. */
+  static String text(Object value) {
+    if (value instanceof Double d) {
+      return PyRepr.floatRepr(d);
+    }
+    return String.valueOf(value);
+  }
+
+  static List<String> parameters(StoreTable table) {
+    List<String> lines = new ArrayList<>();
+    for (List<Object> row : table.rows()) {
+      Object xml = row.get(3);
+      if (xml == null || xml.toString().isEmpty()) {
+        continue;
+      }
+      lines.add(row.get(0) + ": " + pyStr(row.get(1)) + " (type " + pyStr(row.get(2)) + ")");
+      Map<String, String> parameters;
+      try {
+        parameters = InstanceXml.loads(xml.toString());
+      } catch (MarshalException e) {
+        lines.add("    (unreadable connection parameters: " + e.getMessage() + ")");
+        continue;
+      }
+      for (Map.Entry<String, String> e : parameters.entrySet()) {
+        String name = e.getKey();
+        String text = e.getValue();
+        if (text != null && !text.isEmpty() && (name.equals("ssh-key") || name.equals("ssh-public-key"))) {
+          text = text.substring(0, Math.min(20, text.length())) + "..." + text.substring(Math.max(0, text.length() - 20));
+        }
+        if (name.equals("_") && text != null) {
+          String json = PythonJson.reindent(text);
+          if (json != null) {
+            List<String> stripped = new ArrayList<>();
+            for (String line : json.split("\n", -1)) {
+              stripped.add(line.stripTrailing());
+            }
+            text = String.join("\n", stripped);
+          }
+        }
+        lines.add("    " + name + " = " + (text == null ? "None" : text));
+      }
+    }
+    return lines;
+  }
+
+  private static String pyStr(Object value) {
+    return value == null ? "None" : value.toString();
+  }
+
+  static List<String> network(StoreTable table) {
+    Map<String, List<String>> addresses = new TreeMap<>(ProxyShowCommand::compareCodePoints);
+    for (List<Object> row : table.rows()) {
+      addresses.computeIfAbsent(pyStr(row.get(0)), k -> new ArrayList<>()).add(pyStr(row.get(1)));
+    }
+    List<String> lines = new ArrayList<>();
+    addresses.forEach((reference, list) -> lines.add(reference + ": " + String.join(", ", list)));
+    return lines;
+  }
+
+  private static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+}

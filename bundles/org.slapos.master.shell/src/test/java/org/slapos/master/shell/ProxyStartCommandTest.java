@@ -1,0 +1,225 @@
+package org.slapos.master.shell;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.slapos.command.api.CommandFailure;
+import org.slapos.master.api.MasterStore;
+import org.slapos.master.api.ProxyConfiguration;
+import org.slapos.master.store.sqlite.SqliteMasterStore;
+
+/** {@code slapos proxy start}: what it reads from slapos.cfg and what it gives Configuration Admin. */
+class ProxyStartCommandTest {
+  @TempDir
+  Path dir;
+  final ExecutorService executor = Executors.newSingleThreadExecutor();
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    executor.shutdownNow();
+    assertTrue(executor.awaitTermination(30, TimeUnit.SECONDS));
+  }
+
+  /** An in-memory Configuration Admin: configurations by PID, counting updates. */
+  static final class FakeConfigurationAdmin {
+    final Map<String, Dictionary<String, Object>> properties = new LinkedHashMap<>();
+    final Map<String, Integer> updates = new LinkedHashMap<>();
+
+    ConfigurationAdmin service() {
+      return (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
+          new Class<?>[] {ConfigurationAdmin.class}, (p, m, a) -> {
+            if (!m.getName().equals("getConfiguration")) {
+              throw new UnsupportedOperationException(m.getName());
+            }
+            String pid = (String) a[0];
+            assertEquals("?", a[1]);
+            return configuration(pid);
+          });
+    }
+
+    private Configuration configuration(String pid) {
+      return (Configuration) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Configuration.class},
+          (p, m, a) -> switch (m.getName()) {
+            case "getProperties" -> properties.get(pid) == null ? null : new Hashtable<>(toMap(properties.get(pid)));
+            case "getPid" -> pid;
+            case "update" -> {
+              @SuppressWarnings("unchecked")
+              Dictionary<String, Object> d = (Dictionary<String, Object>) a[0];
+              Hashtable<String, Object> stored = new Hashtable<>(toMap(d));
+              stored.put("service.pid", pid);
+              properties.put(pid, stored);
+              updates.merge(pid, 1, Integer::sum);
+              yield null;
+            }
+            default -> throw new UnsupportedOperationException(m.getName());
+          });
+    }
+
+    static Map<String, Object> toMap(Dictionary<String, Object> d) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      for (var keys = d.keys(); keys.hasMoreElements();) {
+        String k = keys.nextElement();
+        map.put(k, d.get(k));
+      }
+      return map;
+    }
+  }
+
+  Path config(String body) throws Exception {
+    Path cfg = dir.resolve("slapos.cfg");
+    Files.writeString(cfg, body);
+    return cfg;
+  }
+
+  static ProxyStartCommand.Plan plan(TestContext context, String... args) throws CommandFailure {
+    List<Arguments.Option> options = List.of(new Arguments.Option("cfg", true, "--cfg"),
+        new Arguments.Option("database_uri", true, "-u", "--database-uri"), new Arguments.Option("port", true, "--port"),
+        new Arguments.Option("host", true, "--host"),
+        new Arguments.Option("local_software_release_root", true, "--local-software-release-root"));
+    return ProxyStartCommand.plan(context, Arguments.parse("proxy start", options, List.of(args)));
+  }
+
+  @Test
+  void readsSlaposAndSlapproxySections() throws Exception {
+    Path cfg = config("[slapos]\ncomputer_id = COMP-1\nsoftware_root = /opt/slapgrid\n"
+        + "[slapproxy]\nhost = ::1\nport = 8081\ndatabase_uri = lib/proxy.db\n"
+        + "software_product_list =\n  kvm http://kvm/software.cfg\n  erp5 http://erp5/software.cfg\n"
+        + "[multimaster/https://other/]\nkey = /k.pem\ncert = /c.pem\nsoftware_release_list =\n  http://a\n  http://b\n"
+        + "[multimaster/http://third/]\ncomputer = C\npartition = P\n");
+    TestContext context = new TestContext(dir);
+    ProxyStartCommand.Plan plan = plan(context, "--cfg", cfg.toString());
+    assertEquals(dir.resolve("lib/proxy.db"), plan.database());
+    assertEquals("COMP-1", plan.computerId());
+    assertEquals("::1", plan.host());
+    assertEquals(8081, plan.port());
+    assertEquals("/", plan.localSoftwareReleaseRoot());
+    assertArrayEquals(new String[] {"kvm http://kvm/software.cfg", "erp5 http://erp5/software.cfg"},
+        plan.softwareProducts());
+    assertArrayEquals(new String[] {
+        "{\"url\": \"https://other/\", \"key\": \"/k.pem\", \"cert\": \"/c.pem\", \"software_release_list\": "
+            + "[\"http://a\", \"http://b\"]}",
+        "{\"url\": \"http://third/\", \"software_release_list\": [], \"computer\": \"C\", \"partition\": \"P\"}"},
+        plan.multimaster());
+  }
+
+  @Test
+  void commandLineWinsThenTheFirstSection() throws Exception {
+    Path cfg = config("[slapproxy]\nport = 9000\ndatabase_uri = a.db\ncomputer_id =\n"
+        + "[slapos]\ncomputer_id = from-slapos\nport = 9001\nhost = 10.0.0.1\n");
+    TestContext context = new TestContext(dir);
+    context.environment.put("SLAPOS_CONFIGURATION", cfg.toString());
+    ProxyStartCommand.Plan plan = plan(context, "--port=7000", "-u", "/abs/b.db", "--local-software-release-root", "/srv");
+    assertEquals(7000, plan.port());
+    assertEquals(Path.of("/abs/b.db"), plan.database());
+    assertEquals("from-slapos", plan.computerId(), "an empty value does not count");
+    assertEquals("10.0.0.1", plan.host());
+    assertEquals("/srv", plan.localSoftwareReleaseRoot());
+    Path minimal = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = x.db\n");
+    ProxyStartCommand.Plan defaults = plan(new TestContext(dir), "--cfg", minimal.toString());
+    assertEquals("127.0.0.1", defaults.host());
+    assertEquals(8080, defaults.port());
+  }
+
+  @Test
+  void errors() throws Exception {
+    TestContext context = new TestContext(dir);
+    Path noDb = config("[slapos]\ncomputer_id = c\n");
+    assertEquals("database-uri is required.",
+        assertThrows(CommandFailure.class, () -> plan(context, "--cfg", noDb.toString())).getMessage());
+    Path noComputer = config("[slapproxy]\ndatabase_uri = x.db\n");
+    assertTrue(assertThrows(CommandFailure.class, () -> plan(context, "--cfg", noComputer.toString())).getMessage()
+        .startsWith("computer_id is required"));
+    Path badPort = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = x.db\nport = http\n");
+    assertEquals("port must be a number, got http",
+        assertThrows(CommandFailure.class, () -> plan(context, "--cfg", badPort.toString())).getMessage());
+    Path badProducts = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = x.db\nsoftware_product_list = a\n");
+    assertThrows(CommandFailure.class, () -> plan(context, "--cfg", badProducts.toString()));
+    assertEquals(2, assertThrows(CommandFailure.class, () -> plan(context, "--port")).exitCode());
+    assertTrue(assertThrows(CommandFailure.class, () -> plan(context, "--cfg", dir.resolve("none.cfg").toString()))
+        .getMessage().startsWith("Configuration file does not exist: "));
+  }
+
+  @Test
+  void configuresStoreProxyAndHttpThenServesUntilStopped() throws Exception {
+    Path cfg = config("[slapos]\ncomputer_id = COMP-1\n[slapproxy]\ndatabase_uri = proxy.db\nport = 8090\n"
+        + "software_product_list = kvm http://kvm/software.cfg\n");
+    FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
+    ProxyStartCommand command = new ProxyStartCommand(ca.service());
+    try (SqliteMasterStore store = SqliteMasterStore.open(new SqliteMasterStore.Settings(dir.resolve("proxy.db"),
+        "COMP-1", "/", 1, 1000))) {
+      command.bindStore(store);
+      TestContext context = new TestContext(dir);
+      Future<Integer> running = executor.submit(() -> command.run(context, List.of("--cfg", cfg.toString())));
+      // The command blocks until the framework stops the component.
+      assertTrue(context.awaitStderr("Starting slapproxy", 30));
+      assertEquals("Starting slapproxy on http://127.0.0.1:8090/\n", context.stderr());
+      command.deactivate();
+      assertEquals(0, running.get(30, TimeUnit.SECONDS));
+    }
+    Map<String, Object> storeConfig = FakeConfigurationAdmin.toMap(ca.properties.get(MasterStore.PID));
+    assertEquals(dir.resolve("proxy.db").toString(), storeConfig.get(MasterStore.CONFIG_DATABASE_URI));
+    assertEquals("COMP-1", storeConfig.get(MasterStore.CONFIG_COMPUTER_ID));
+    assertEquals("/", storeConfig.get(MasterStore.CONFIG_LOCAL_SOFTWARE_RELEASE_ROOT));
+    Map<String, Object> proxyConfig = FakeConfigurationAdmin.toMap(ca.properties.get(ProxyConfiguration.PID));
+    assertArrayEquals(new String[] {"kvm http://kvm/software.cfg"},
+        (String[]) proxyConfig.get(ProxyConfiguration.SOFTWARE_PRODUCT_LIST));
+    assertArrayEquals(new String[0], (String[]) proxyConfig.get(ProxyConfiguration.MULTIMASTER));
+    Map<String, Object> http = FakeConfigurationAdmin.toMap(ca.properties.get("org.apache.felix.http"));
+    assertEquals(8090, http.get("org.osgi.service.http.port"));
+    assertEquals("127.0.0.1", http.get("org.apache.felix.http.host"));
+
+    // The same configuration again changes nothing (no restart of the store or the server).
+    command.configure(ProxyStartCommand.plan(new TestContext(dir), Arguments.parse("proxy start",
+        List.of(new Arguments.Option("cfg", true, "--cfg")), List.of("--cfg", cfg.toString()))));
+    assertEquals(Map.of(MasterStore.PID, 1, ProxyConfiguration.PID, 1, "org.apache.felix.http", 1), ca.updates);
+  }
+
+  @Test
+  void interruptionEndsTheCommandWithZero() throws Exception {
+    Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = proxy.db\n");
+    FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
+    ProxyStartCommand command = new ProxyStartCommand(ca.service());
+    TestContext context = new TestContext(dir);
+    java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread thread = new Thread(() -> {
+      try {
+        exit.set(command.run(context, List.of("--cfg", cfg.toString())));
+      } catch (Exception e) {
+        exit.set(99);
+      }
+    });
+    thread.start();
+    assertTrue(context.awaitStderr("Starting slapproxy", 30));
+    thread.interrupt();
+    thread.join(TimeUnit.SECONDS.toMillis(30));
+    assertEquals(0, exit.get());
+    assertNull(ca.properties.get("unknown"));
+  }
+
+  @Test
+  void helpIsPrinted() throws Exception {
+    TestContext context = new TestContext(dir);
+    assertEquals(0, new ProxyStartCommand(new FakeConfigurationAdmin().service()).run(context, List.of("--help")));
+    assertTrue(context.stdout().startsWith("usage: slapos proxy start"));
+  }
+}

@@ -1,0 +1,225 @@
+package org.slapos.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slapos.master.api.MasterStore;
+import org.slapos.master.api.MasterStoreException;
+import org.slapos.master.api.ProxyConfiguration;
+import org.slapos.slap.api.ComputerPartition;
+import org.slapos.slap.api.ConnectionOptions;
+import org.slapos.slap.api.InstanceRequest;
+import org.slapos.slap.api.ResourceNotReady;
+import org.slapos.slap.api.Slap;
+import org.slapos.slap.api.SlapConnector;
+import org.slapos.slap.api.SlapException;
+import org.slapos.slap.marshal.SlapObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwarding of requests to other masters (slap-protocol §3.9): a request for a new instance goes to
+ * another master when its SLA names that master, or when its software release is listed for one.
+ */
+final class Multimaster {
+  private static final Logger LOG = LoggerFactory.getLogger(Multimaster.class);
+
+  /** One {@code [multimaster/<url>]} section. */
+  record Entry(String url, String key, String cert, List<String> softwareReleaseList, String computer, String partition) {
+  }
+
+  /** What a forwarded request answered. */
+  record Forwarded(SlapObject partition, boolean notReady) {
+  }
+
+  private final Map<String, Entry> entries;
+  private final String runId;
+  private final Duration timeout;
+  private final Supplier<SlapConnector> connector;
+  private final HttpClient http;
+
+  Multimaster(Map<String, Entry> entries, String runId, Duration timeout, Supplier<SlapConnector> connector) {
+    this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    this.runId = runId;
+    this.timeout = timeout;
+    this.connector = connector;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  Map<String, Entry> entries() {
+    return entries;
+  }
+
+  /** Reads the {@link ProxyConfiguration#MULTIMASTER} entries (one JSON object each). */
+  static Map<String, Entry> parse(String[] json) {
+    Map<String, Entry> result = new LinkedHashMap<>();
+    if (json == null) {
+      return result;
+    }
+    ObjectMapper mapper = new ObjectMapper();
+    for (String text : json) {
+      if (text == null || text.isBlank()) {
+        continue;
+      }
+      JsonNode node;
+      try {
+        node = mapper.readTree(text);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(ProxyConfiguration.MULTIMASTER + ": not a JSON object: " + text, e);
+      }
+      if (node == null || !node.isObject() || !node.path("url").isTextual() || node.path("url").asText().isEmpty()) {
+        throw new IllegalArgumentException(ProxyConfiguration.MULTIMASTER + ": each entry needs a \"url\": " + text);
+      }
+      List<String> list = new ArrayList<>();
+      JsonNode releases = node.path("software_release_list");
+      if (releases.isArray()) {
+        releases.forEach(r -> {
+          if (!r.asText().isBlank()) {
+            list.add(r.asText().strip());
+          }
+        });
+      } else if (releases.isTextual()) {
+        for (String line : releases.asText().split("\n")) {
+          if (!line.isBlank()) {
+            list.add(line.strip());
+          }
+        }
+      }
+      String url = node.get("url").asText();
+      result.put(url, new Entry(url, text(node, "key"), text(node, "cert"), List.copyOf(list), text(node, "computer"),
+          text(node, "partition")));
+    }
+    return result;
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() || value.asText().isEmpty() ? null : value.asText();
+  }
+
+  /**
+   * The master a request for a new instance must go to, or null to allocate it here.
+   *
+   * @throws HttpFailure 404 when the SLA names a master that is neither this one nor listed
+   */
+  String target(Exchange exchange, Object masterUrl, String softwareRelease) throws HttpFailure {
+    if (Frontends.truthy(masterUrl)) {
+      String url = String.valueOf(masterUrl);
+      if (!isThisMaster(exchange, url)) {
+        if (!entries.containsKey(url)) {
+          LOG.warn("External SlapOS Master URL {} is not listed in multimaster list.", url);
+          throw HttpFailure.notFound("External SlapOS Master URL " + url + " is not listed in multimaster list.");
+        }
+        return url;
+      }
+    }
+    for (Entry entry : entries.values()) {
+      if (entry.softwareReleaseList().contains(softwareRelease)) {
+        return entry.url();
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code url} designates this proxy: the same host and port, or a master with our run id. */
+  private boolean isThisMaster(Exchange exchange, String url) {
+    if (url.equals("http://" + exchange.host() + ":" + exchange.serverPort() + "/")) {
+      return true;
+    }
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url).resolve("/getRunId")).timeout(timeout).GET().build();
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 && runId.equals(response.body());
+    } catch (IOException | RuntimeException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * Forwards a request under the name {@code <requester>_<title>} and keeps the bookkeeping row.
+   *
+   * @throws HttpFailure 404 for a misconfigured master, 503 without SLAP client, 502 when the other
+   *     master fails
+   */
+  Forwarded forward(String masterUrl, String reference, String softwareRelease, String softwareType, boolean shared,
+      Map<String, Object> parameters, Map<String, Object> filter, String state, MasterStore store)
+      throws HttpFailure, MasterStoreException {
+    Entry entry = entries.get(masterUrl);
+    if (entry == null) {
+      entry = new Entry(masterUrl, null, null, List.of(), null, null);
+    }
+    if (masterUrl.startsWith("https") && (entry.key() == null || entry.cert() == null)) {
+      String message = "External master " + masterUrl + " configuration did not specify key or certificate.";
+      LOG.warn(message);
+      throw HttpFailure.notFound(message);
+    }
+    SlapConnector slapConnector = connector.get();
+    if (slapConnector == null) {
+      throw new HttpFailure(503, "Cannot forward the request to " + masterUrl + ": no SLAP client is available");
+    }
+    LOG.info("Forwarding request of {} (state={}) to {}", reference, state, masterUrl);
+    ConnectionOptions.Builder options = ConnectionOptions.builder().timeout(timeout);
+    if (entry.key() != null) {
+      options.keyFile(Path.of(entry.key()));
+    }
+    if (entry.cert() != null) {
+      options.certFile(Path.of(entry.cert()));
+    }
+    Map<String, Object> forwardedFilter = new LinkedHashMap<>(filter);
+    ComputerPartition partition;
+    try {
+      Slap slap = slapConnector.initializeConnection(masterUrl, options.build());
+      InstanceRequest.Builder request = InstanceRequest.builder(softwareRelease, reference)
+          .softwareType(softwareType).shared(shared).parameters(parameters).state(state);
+      if (entry.computer() != null && entry.partition() != null) {
+        partition = slap.registerComputerPartition(entry.computer(), entry.partition())
+            .request(request.filter(forwardedFilter).build());
+      } else {
+        forwardedFilter.put("source_instance_id", reference);
+        partition = slap.registerOpenOrder().request(request.filter(forwardedFilter).build());
+      }
+    } catch (SlapException e) {
+      LOG.warn("Forwarding {} to {} failed: {}", reference, masterUrl, e.toString());
+      throw new HttpFailure(502, "The master " + masterUrl + " refused the forwarded request: " + e.getMessage(), e);
+    }
+    if ("destroyed".equals(state)) {
+      store.removeForwardedRequest(reference, masterUrl);
+    } else {
+      store.recordForwardedRequest(reference, masterUrl);
+    }
+    try {
+      partition.getId();
+    } catch (ResourceNotReady e) {
+      return new Forwarded(null, true);
+    }
+    return new Forwarded(answer(partition, masterUrl, softwareRelease), false);
+  }
+
+  /** The remote partition as slapproxy re-marshals it: every attribute, plus where it comes from. */
+  private static SlapObject answer(ComputerPartition partition, String masterUrl, String softwareRelease) {
+    Map<String, Object> attributes = SlapObjects.fresh(new LinkedHashMap<>(partition.getAttributes()));
+    SlapObject answer = SlapObject.computerPartition(partition.getComputerId(), String.valueOf(
+        attributes.getOrDefault("_partition_id", attributes.get("slap_computer_partition_id"))));
+    answer.state().putAll(attributes);
+    answer.put("_connection_helper", null);
+    answer.put("_hateoas_navigator", null);
+    answer.put("_master_url", masterUrl);
+    answer.put("_software_release_document", softwareRelease);
+    return answer;
+  }
+}
