@@ -159,6 +159,30 @@ public class CliRuntimeIT {
         && line.contains("computer_id=COMP-9")));
   }
 
+  @Test
+  public void consoleRunsAScriptWithTheSlapConnectionAtHand() throws Exception {
+    awaitService(context, SlaposCommand.class, "(" + SlaposCommand.NAME + "=console)", 10_000);
+    Path cfg = Files.createTempFile("slapos-client", ".cfg");
+    Path script = Files.createTempFile("console", ".gosh");
+    Files.writeString(cfg, "[slapos]\nmaster_url = " + masterUrl() + "\n");
+    // Gogo script: the supply function and a method call on the $slap object.
+    Files.writeString(script, "supply http://sr/console.cfg COMP-CONSOLE\n"
+        + "($slap registerSupply) supply http://sr/console2.cfg COMP-CONSOLE destroyed\n");
+    CommandProcessor processor = awaitService(context, CommandProcessor.class, null, 10_000);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession session = processor.createSession(InputStream.nullInputStream(), print, print)) {
+      session.execute("slapos:console --cfg " + cfg + " " + script);
+    } finally {
+      Files.deleteIfExists(cfg);
+      Files.deleteIfExists(script);
+    }
+    assertTrue(received.toString(), received.stream().anyMatch(line -> line.startsWith("POST /supplySupply ")
+        && line.contains("url=http://sr/console.cfg") && line.contains("state=available")));
+    assertTrue(received.toString(), received.stream().anyMatch(line -> line.startsWith("POST /supplySupply ")
+        && line.contains("url=http://sr/console2.cfg") && line.contains("state=destroyed")));
+  }
+
   private Bundle bundle(String symbolicName) {
     for (Bundle bundle : context.getBundles()) {
       if (symbolicName.equals(bundle.getSymbolicName())) {

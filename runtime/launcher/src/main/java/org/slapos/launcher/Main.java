@@ -69,6 +69,7 @@ public final class Main {
       return EXIT_RUNTIME_FAILURE;
     }
     Framework framework = null;
+    Thread shutdownHook = null;
     try {
       framework = newFramework(storage, options);
       framework.init();
@@ -79,7 +80,8 @@ public final class Main {
       installAndStart(system, bundles);
       framework.start();
       Framework running = framework;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(running), "slapos-shutdown"));
+      shutdownHook = new Thread(() -> stopQuietly(running), "slapos-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
       return callMain(system, log);
     } catch (BundleException | InvalidSyntaxException | IOException e) {
       log.error("Cannot start the {} runtime: {}", runtimeName, e.getMessage(), options.debug() ? e : null);
@@ -91,7 +93,11 @@ public final class Main {
       if (framework != null) {
         stopQuietly(framework);
       }
+      if (shutdownHook != null) {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      }
       deleteTree(storage);
+      stopIdleHttpClientSelectors();
     }
   }
 
@@ -171,6 +177,26 @@ public final class Main {
       LoggerFactory.getLogger("slapos").debug("Framework stop failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * JDK 17's HttpClient keeps a selector thread blocked in native code until the client is
+   * garbage collected, and HotSpot's exit waits up to 300 ms for threads in native code. Once the
+   * framework is stopped no client is in use: wake those threads (a selector returns on interrupt
+   * and the thread ends) so that every command that talked to a master exits at once.
+   */
+  private static void stopIdleHttpClientSelectors() {
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().matches("HttpClient-\\d+-SelectorManager")) {
+        thread.interrupt();
+        try {
+          thread.join(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 

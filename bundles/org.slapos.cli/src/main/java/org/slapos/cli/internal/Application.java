@@ -1,7 +1,5 @@
 package org.slapos.cli.internal;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -78,11 +76,23 @@ final class Application {
   private static void report(CliContext context, String message, Throwable cause) {
     context.err().println(message == null || message.isBlank() ? cause.getClass().getSimpleName() : message);
     if (context.debug()) {
-      StringWriter trace = new StringWriter();
-      cause.printStackTrace(new PrintWriter(trace));
-      context.err().print(trace);
+      context.err().print(stackTrace(cause));
     }
     LOG.debug("Command failed", cause);
+  }
+
+  /** The Python-traceback equivalent shown under --debug: each cause with its frames. */
+  static String stackTrace(Throwable failure) {
+    StringBuilder text = new StringBuilder();
+    String prefix = "";
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      text.append(prefix).append(t).append('\n');
+      for (StackTraceElement frame : t.getStackTrace()) {
+        text.append("\tat ").append(frame).append('\n');
+      }
+      prefix = "Caused by: ";
+    }
+    return text.toString();
   }
 
   /** One line for an unexpected exception: its type (without package) and message. */

@@ -34,10 +34,10 @@ final class HateoasNavigator {
 
   private final String rootUrl;
   private final MasterConnection connection;
-  private final ObjectMapper json;
+  private final java.util.function.Supplier<ObjectMapper> json;
   private volatile Map<String, Object> rootDocument;
 
-  HateoasNavigator(String rootUrl, MasterConnection connection, ObjectMapper json) {
+  HateoasNavigator(String rootUrl, MasterConnection connection, java.util.function.Supplier<ObjectMapper> json) {
     this.rootUrl = rootUrl;
     this.connection = connection;
     this.json = json;
@@ -266,7 +266,7 @@ final class HateoasNavigator {
 
   private Object decodeJson(String text) {
     try {
-      return json.readValue(text, Object.class);
+      return json.get().readValue(text, Object.class);
     } catch (JsonProcessingException e) {
       LOG.debug("Parameter _ is not JSON, kept as text: {}", e.getOriginalMessage());
       return text;
@@ -277,7 +277,7 @@ final class HateoasNavigator {
     String body = connection.getAbsolute(url, headers);
     Object document;
     try {
-      document = json.readValue(body, Object.class);
+      document = json.get().readValue(body, Object.class);
     } catch (JsonProcessingException e) {
       throw new SlapException("Malformed HATEOAS document from " + url + ": " + e.getOriginalMessage(), e);
     }

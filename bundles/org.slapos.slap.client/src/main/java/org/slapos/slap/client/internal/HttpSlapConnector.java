@@ -34,7 +34,8 @@ public final class HttpSlapConnector implements SlapConnector {
   private static final Logger LOG = LoggerFactory.getLogger(HttpSlapConnector.class);
 
   private final Map<String, String> environment;
-  private final ObjectMapper json;
+  /** Made on first HATEOAS use: most commands never need JSON, and its set-up costs start-up time. */
+  private volatile ObjectMapper json;
   private final Map<HateoasKey, String> hateoasUrls = new ConcurrentHashMap<>();
   private final Map<TransportKey, Versioned> transports = new ConcurrentHashMap<>();
 
@@ -48,7 +49,19 @@ public final class HttpSlapConnector implements SlapConnector {
   /** For tests: the environment is injected so no real variable has to be set. */
   HttpSlapConnector(Map<String, String> environment) {
     this.environment = Map.copyOf(environment);
-    this.json = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+  }
+
+  private ObjectMapper json() {
+    ObjectMapper mapper = json;
+    if (mapper == null) {
+      synchronized (this) {
+        mapper = json;
+        if (mapper == null) {
+          json = mapper = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+        }
+      }
+    }
+    return mapper;
   }
 
   @Deactivate
@@ -81,7 +94,7 @@ public final class HttpSlapConnector implements SlapConnector {
     if (restUrl == null) {
       restUrl = discoverHateoasUrl(masterUrl, settings, connection);
     }
-    HateoasNavigator navigator = restUrl == null ? null : new HateoasNavigator(restUrl, connection, json);
+    HateoasNavigator navigator = restUrl == null ? null : new HateoasNavigator(restUrl, connection, this::json);
     return new SlapImpl(new Session(connection, navigator, new TransactionFiles(environment)));
   }
 
