@@ -94,7 +94,11 @@ public final class Main {
         stopQuietly(framework);
       }
       if (shutdownHook != null) {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        try {
+          Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+          // SIGTERM/SIGINT: the hook is running or has run; nothing to undo.
+        }
       }
       deleteTree(storage);
       stopIdleHttpClientSelectors();

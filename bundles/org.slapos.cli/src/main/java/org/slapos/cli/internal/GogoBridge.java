@@ -1,6 +1,5 @@
 package org.slapos.cli.internal;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -87,9 +86,7 @@ public class GogoBridge {
           .orElseThrow(() -> new CommandFailure(Application.EXIT_UNKNOWN_COMMAND,
               "the command '" + String.join(" ", words) + "' does not exist or is not yet implemented."));
       // Gogo redirects System.in/out/err to the session's streams while a command runs.
-      CliContext context = new CliContext(System.out, System.err, System.in, System.getenv(),
-          Path.of("").toAbsolutePath(), Path.of(System.getProperty("user.home")), false, 0, false,
-          bundleContext::getProperty);
+      CliContext context = CliContext.ofProcess(false, 0, bundleContext::getProperty);
       int code = Application.execute(entry, words.subList(entry.words().size(), words.size()), context);
       if (code != 0) {
         throw new CommandFailure(code, "slapos " + String.join(" ", entry.words()) + " exited with code " + code);

@@ -146,6 +146,9 @@ public final class ProxyStartCommand implements SlaposCommand {
       return 0;
     }
     Plan plan = plan(context, arguments);
+    if (!currentlyConfigured(HTTP_PID, httpProperties(plan))) {
+      ensureCanListen(plan.host(), plan.port());
+    }
     configure(plan);
     String url = "http://" + (plan.host().contains(":") ? "[" + plan.host() + "]" : plan.host()) + ":" + plan.port() + "/";
     LOG.info("Starting slapproxy on {} (database {})", url, plan.database());
@@ -191,10 +194,32 @@ public final class ProxyStartCommand implements SlaposCommand {
     proxyProperties.put(ProxyConfiguration.MULTIMASTER, plan.multimaster());
     update(ProxyConfiguration.PID, proxyProperties);
 
+    update(HTTP_PID, httpProperties(plan));
+  }
+
+  private static Hashtable<String, Object> httpProperties(Plan plan) {
     Hashtable<String, Object> httpProperties = new Hashtable<>();
     httpProperties.put(HTTP_PORT, plan.port());
     httpProperties.put(HTTP_HOST, plan.host());
-    update(HTTP_PID, httpProperties);
+    return httpProperties;
+  }
+
+  private boolean currentlyConfigured(String pid, Hashtable<String, Object> properties) throws IOException {
+    Dictionary<String, Object> current = configurationAdmin.getConfiguration(pid, "?").getProperties();
+    return current != null && same(current, properties);
+  }
+
+  /**
+   * The HTTP server reports a busy port only in its log and keeps running without a listener:
+   * check first, so that the command fails at once with one clear line instead.
+   */
+  static void ensureCanListen(String host, int port) throws CommandFailure {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(host, port));
+    } catch (IOException | IllegalArgumentException | SecurityException e) {
+      throw new CommandFailure(1, "Cannot listen on " + host + ":" + port + ": " + e.getMessage());
+    }
   }
 
   private void update(String pid, Hashtable<String, Object> properties) throws IOException {

@@ -196,7 +196,7 @@ class ProxyStartCommandTest {
 
   @Test
   void interruptionEndsTheCommandWithZero() throws Exception {
-    Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = proxy.db\n");
+    Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\nport = 0\ndatabase_uri = proxy.db\n");
     FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
     ProxyStartCommand command = new ProxyStartCommand(ca.service());
     TestContext context = new TestContext(dir);
@@ -214,6 +214,21 @@ class ProxyStartCommandTest {
     thread.join(TimeUnit.SECONDS.toMillis(30));
     assertEquals(0, exit.get());
     assertNull(ca.properties.get("unknown"));
+  }
+
+  @Test
+  void aBusyPortFailsAtOnceWithOneLine() throws Exception {
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\nhost = 127.0.0.1\nport = " + busy.getLocalPort()
+          + "\ndatabase_uri = proxy.db\n");
+      FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
+      CommandFailure failure = assertThrows(CommandFailure.class, () -> new ProxyStartCommand(ca.service())
+          .run(new TestContext(dir), List.of("--cfg", cfg.toString())));
+      assertEquals(1, failure.exitCode());
+      assertTrue(failure.getMessage().startsWith("Cannot listen on 127.0.0.1:" + busy.getLocalPort()),
+          failure.getMessage());
+      assertNull(ca.properties.get(MasterStore.PID), "nothing is configured when the port is busy");
+    }
   }
 
   @Test
