@@ -1,7 +1,6 @@
 package org.slapos.cli.internal.client;
 
 import java.io.PrintStream;
-import java.util.List;
 import org.slapos.cli.internal.client.ArgumentSyntax.Arguments;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.SlaposCommand;
@@ -18,7 +17,7 @@ import org.osgi.service.component.annotations.Reference;
     SlaposCommand.NAME + "=computer info",
     SlaposCommand.GROUP + "=client",
     SlaposCommand.SUMMARY + "=" + ComputerInfoCommand.SUMMARY})
-public final class ComputerInfoCommand implements SlaposCommand {
+public final class ComputerInfoCommand extends ClientCommand {
   static final String SUMMARY = "get information of an computer";
 
   private static final String USAGE = """
@@ -42,23 +41,15 @@ public final class ComputerInfoCommand implements SlaposCommand {
       .positional("reference")
       .build();
 
-  private final ClientSessionFactory sessions;
-
   @Activate
   public ComputerInfoCommand(@Reference ClientSessionFactory sessions) {
-    this.sessions = sessions;
+    super(SYNTAX, sessions);
   }
 
   @Override
-  public int run(CommandContext context, List<String> args) throws Exception {
-    Arguments arguments;
-    try {
-      arguments = SYNTAX.parse(args);
-    } catch (ArgumentSyntax.Exit exit) {
-      return exit.report(context);
-    }
+  int run(CommandContext context, Arguments arguments) throws Exception {
     String reference = arguments.positional(0);
-    ClientSession session = sessions.open(context, arguments.cfg());
+    ClientSession session = open(context, arguments);
     // The original writes all of these, warnings included, through a logger handler bound to stdout.
     PrintStream out = context.out();
     ComputerInformation computer;

@@ -1,7 +1,6 @@
 package org.slapos.cli.internal.client;
 
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Map;
 import org.slapos.cli.internal.client.ArgumentSyntax.Arguments;
 import org.slapos.command.api.CommandContext;
@@ -17,7 +16,7 @@ import org.osgi.service.component.annotations.Reference;
     SlaposCommand.NAME + "=computer list",
     SlaposCommand.GROUP + "=client",
     SlaposCommand.SUMMARY + "=" + ComputerListCommand.SUMMARY})
-public final class ComputerListCommand implements SlaposCommand {
+public final class ComputerListCommand extends ClientCommand {
   static final String SUMMARY = "List all available compute nodes";
 
   private static final String USAGE = """
@@ -36,22 +35,14 @@ public final class ComputerListCommand implements SlaposCommand {
 
   private static final ArgumentSyntax SYNTAX = ArgumentSyntax.builder("slapos computer list", USAGE, HELP).build();
 
-  private final ClientSessionFactory sessions;
-
   @Activate
   public ComputerListCommand(@Reference ClientSessionFactory sessions) {
-    this.sessions = sessions;
+    super(SYNTAX, sessions);
   }
 
   @Override
-  public int run(CommandContext context, List<String> args) throws Exception {
-    Arguments arguments;
-    try {
-      arguments = SYNTAX.parse(args);
-    } catch (ArgumentSyntax.Exit exit) {
-      return exit.report(context);
-    }
-    ClientSession session = sessions.open(context, arguments.cfg());
+  int run(CommandContext context, Arguments arguments) throws Exception {
+    ClientSession session = open(context, arguments);
     Map<String, ComputerInformation> computers;
     try {
       computers = session.slap().getComputerDict();

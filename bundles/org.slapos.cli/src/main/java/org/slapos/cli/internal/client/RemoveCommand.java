@@ -1,6 +1,5 @@
 package org.slapos.cli.internal.client;
 
-import java.util.List;
 import org.slapos.cli.internal.client.ArgumentSyntax.Arguments;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.SlaposCommand;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
     SlaposCommand.NAME + "=remove",
     SlaposCommand.GROUP + "=client",
     SlaposCommand.SUMMARY + "=" + RemoveCommand.SUMMARY})
-public final class RemoveCommand implements SlaposCommand {
+public final class RemoveCommand extends ClientCommand {
   static final String SUMMARY = "remove a Software from a node";
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.LOGGER_NAME);
@@ -48,24 +47,16 @@ public final class RemoveCommand implements SlaposCommand {
       .positional("node")
       .build();
 
-  private final ClientSessionFactory sessions;
-
   @Activate
   public RemoveCommand(@Reference ClientSessionFactory sessions) {
-    this.sessions = sessions;
+    super(SYNTAX, sessions);
   }
 
   @Override
-  public int run(CommandContext context, List<String> args) throws Exception {
-    Arguments arguments;
-    try {
-      arguments = SYNTAX.parse(args);
-    } catch (ArgumentSyntax.Exit exit) {
-      return exit.report(context);
-    }
+  int run(CommandContext context, Arguments arguments) throws Exception {
     String softwareUrl = arguments.positional(0);
     String node = arguments.positional(1);
-    ClientSession session = sessions.open(context, arguments.cfg());
+    ClientSession session = open(context, arguments);
     LOG.info("Requesting deletion of {} Software Release...", softwareUrl);
     try {
       session.supply(softwareUrl, node, SoftwareRelease.STATE_DESTROYED);

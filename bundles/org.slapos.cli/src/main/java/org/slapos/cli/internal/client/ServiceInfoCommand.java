@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
     SlaposCommand.NAME + "=service info",
     SlaposCommand.GROUP + "=client",
     SlaposCommand.SUMMARY + "=" + ServiceInfoCommand.SUMMARY})
-public final class ServiceInfoCommand implements SlaposCommand {
+public final class ServiceInfoCommand extends ClientCommand {
   static final String SUMMARY = "get status, software_release and parameters of an instance";
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.LOGGER_NAME);
@@ -58,23 +58,15 @@ public final class ServiceInfoCommand implements SlaposCommand {
   /** The status colours, indexed by two bits: 1 = some news says #access, 2 = some says #error. */
   private static final List<String> STATUS = List.of("none", "green", "red", "orange");
 
-  private final ClientSessionFactory sessions;
-
   @Activate
   public ServiceInfoCommand(@Reference ClientSessionFactory sessions) {
-    this.sessions = sessions;
+    super(SYNTAX, sessions);
   }
 
   @Override
-  public int run(CommandContext context, List<String> args) throws Exception {
-    Arguments arguments;
-    try {
-      arguments = SYNTAX.parse(args);
-    } catch (ArgumentSyntax.Exit exit) {
-      return exit.report(context);
-    }
+  int run(CommandContext context, Arguments arguments) throws Exception {
     String reference = arguments.positional(0);
-    ClientSession session = sessions.open(context, arguments.cfg());
+    ClientSession session = open(context, arguments);
     ServiceInformation instance;
     try {
       instance = session.getInformation(reference);

@@ -1,7 +1,6 @@
 package org.slapos.cli.internal.client;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slapos.cli.internal.client.ArgumentSyntax.Arguments;
 import org.slapos.command.api.CommandContext;
@@ -17,7 +16,7 @@ import org.osgi.service.component.annotations.Reference;
     SlaposCommand.NAME + "=service list",
     SlaposCommand.GROUP + "=client",
     SlaposCommand.SUMMARY + "=" + ServiceListCommand.SUMMARY})
-public final class ServiceListCommand implements SlaposCommand {
+public final class ServiceListCommand extends ClientCommand {
   static final String SUMMARY = "List the title of all your slapos services";
 
   private static final String USAGE = """
@@ -36,22 +35,14 @@ public final class ServiceListCommand implements SlaposCommand {
 
   private static final ArgumentSyntax SYNTAX = ArgumentSyntax.builder("slapos service list", USAGE, HELP).build();
 
-  private final ClientSessionFactory sessions;
-
   @Activate
   public ServiceListCommand(@Reference ClientSessionFactory sessions) {
-    this.sessions = sessions;
+    super(SYNTAX, sessions);
   }
 
   @Override
-  public int run(CommandContext context, List<String> args) throws Exception {
-    Arguments arguments;
-    try {
-      arguments = SYNTAX.parse(args);
-    } catch (ArgumentSyntax.Exit exit) {
-      return exit.report(context);
-    }
-    ClientSession session = sessions.open(context, arguments.cfg());
+  int run(CommandContext context, Arguments arguments) throws Exception {
+    ClientSession session = open(context, arguments);
     Map<String, ServiceInformation> instances;
     try {
       instances = session.slap().getOpenOrderDict();

@@ -1,6 +1,5 @@
 package org.slapos.cli.internal.client;
 
-import java.util.List;
 import org.slapos.cli.internal.client.ArgumentSyntax.Arguments;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.SlaposCommand;
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
     SlaposCommand.NAME + "=supply",
     SlaposCommand.GROUP + "=client",
     SlaposCommand.SUMMARY + "=" + SupplyCommand.SUMMARY})
-public final class SupplyCommand implements SlaposCommand {
+public final class SupplyCommand extends ClientCommand {
   static final String SUMMARY = "supply a Software to a node";
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.LOGGER_NAME);
@@ -46,24 +45,16 @@ public final class SupplyCommand implements SlaposCommand {
       .positional("node")
       .build();
 
-  private final ClientSessionFactory sessions;
-
   @Activate
   public SupplyCommand(@Reference ClientSessionFactory sessions) {
-    this.sessions = sessions;
+    super(SYNTAX, sessions);
   }
 
   @Override
-  public int run(CommandContext context, List<String> args) throws Exception {
-    Arguments arguments;
-    try {
-      arguments = SYNTAX.parse(args);
-    } catch (ArgumentSyntax.Exit exit) {
-      return exit.report(context);
-    }
+  int run(CommandContext context, Arguments arguments) throws Exception {
     String softwareString = arguments.positional(0);
     String node = arguments.positional(1);
-    ClientSession session = sessions.open(context, arguments.cfg());
+    ClientSession session = open(context, arguments);
     LOG.info("Requesting software installation of {}...", softwareString);
     try {
       String softwareUrl;
