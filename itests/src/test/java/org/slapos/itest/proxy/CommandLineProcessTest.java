@@ -1,0 +1,136 @@
+package org.slapos.itest.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slapos.slap.marshal.Marshal;
+
+/**
+ * {@code bin/slapos} as a user runs it, against a real {@code bin/slapos proxy start} process:
+ * supply, request, service info/list and proxy show, with their outputs and exit codes.
+ */
+class CommandLineProcessTest {
+  @TempDir
+  static Path work;
+
+  private static ProxyProcess proxy;
+  private static Path clientConfig;
+
+  /** Output and exit code of one command. */
+  record Run(int exitCode, String stdout, String stderr) {
+  }
+
+  @BeforeAll
+  static void startProxyAndRegisterAComputer() throws Exception {
+    proxy = ProxyProcess.start(work);
+    String xml = Marshal.dumps(ProxyCrashTest.computer(2));
+    HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(proxy.url() + "loadComputerConfigurationFromXML"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("xml=" + URLEncoder.encode(xml, StandardCharsets.UTF_8)))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, answer.statusCode(), answer.body());
+    clientConfig = work.resolve("slapos-client.cfg");
+    Files.writeString(clientConfig, "[slapos]\nmaster_url = " + proxy.url() + "\nmaster_rest_url = "
+        + proxy.url() + "hateoas\n");
+  }
+
+  @AfterAll
+  static void stopProxy() throws InterruptedException {
+    if (proxy != null) {
+      proxy.close();
+    }
+  }
+
+  private static Run slapos(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("slapos.bin", "../bin/slapos")).toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(work, "out", ".txt");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    process.getOutputStream().close();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("slapos " + String.join(" ", args) + " did not end");
+    }
+    return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  @Test
+  void supplyRequestAndServiceInfo() throws Exception {
+    String software = work.resolve("software.cfg").toString();
+    Run supply = slapos("supply", "--cfg", clientConfig.toString(), software, ProxyProcess.COMPUTER_ID);
+    assertEquals(0, supply.exitCode(), supply.stderr());
+    assertTrue(supply.stderr().contains("Requesting software installation of " + software + "..."), supply.stderr());
+
+    Run request = slapos("request", "--cfg", clientConfig.toString(), "cli-instance", software,
+        "--node", "computer_guid=" + ProxyProcess.COMPUTER_ID, "--parameters", "greeting=hello", "n=1");
+    assertEquals(0, request.exitCode(), request.stderr());
+    assertTrue(request.stderr().contains("Instance requested.\nState is : started."), request.stderr());
+
+    Run info = slapos("service", "info", "--cfg", clientConfig.toString(), "cli-instance");
+    assertEquals(0, info.exitCode(), info.stderr());
+    JsonNode json = new ObjectMapper().readTree(info.stdout());
+    assertEquals(software, json.get("software-url").asText());
+    assertEquals("started", json.get("requested-state").asText());
+    assertEquals("hello", json.get("instance-parameters").get("greeting").asText());
+    assertEquals("1", json.get("instance-parameters").get("n").asText());
+    assertEquals("unsupported", json.get("status").asText());
+
+    Run list = slapos("service", "list", "--cfg", clientConfig.toString());
+    assertEquals(0, list.exitCode(), list.stderr());
+    assertEquals(software, new ObjectMapper().readTree(list.stdout()).get("cli-instance").asText());
+
+    // Like the original, proxy show reads the node configuration even when -u names the database.
+    Run show = slapos("proxy", "show", "--cfg", work.resolve("slapos.cfg").toString(), "-u",
+        proxy.database().toString(), "--partitions");
+    assertEquals(0, show.exitCode(), show.stderr());
+    assertTrue(show.stdout().contains("cli-instance"), show.stdout());
+  }
+
+  @Test
+  void failuresAreOneLineWithTheOriginalsExitCodes() throws Exception {
+    Run unknownInstance = slapos("service", "info", "--cfg", clientConfig.toString(), "no-such-instance");
+    assertEquals(2, unknownInstance.exitCode());
+    assertTrue(unknownInstance.stderr().contains("Instance no-such-instance does not exist."), unknownInstance.stderr());
+
+    Run noFreePartition = slapos("request", "--cfg", clientConfig.toString(), "elsewhere", "/sr/software.cfg",
+        "--node", "computer_guid=UNKNOWN-COMPUTER");
+    assertEquals(1, noFreePartition.exitCode());
+    assertTrue(noFreePartition.stderr().lines().noneMatch(line -> line.startsWith("\tat ")), noFreePartition.stderr());
+
+    Run missingConfig = slapos("supply", "--cfg", work.resolve("missing.cfg").toString(), "/sr", "C");
+    assertEquals(1, missingConfig.exitCode());
+    assertEquals("Configuration file does not exist: " + work.resolve("missing.cfg"), missingConfig.stderr().trim());
+
+    Run usage = slapos("request", "--cfg", clientConfig.toString());
+    assertEquals(2, usage.exitCode());
+    assertTrue(usage.stderr().startsWith("usage: slapos request"), usage.stderr());
+
+    Run unknownCommand = slapos("frobnicate");
+    assertEquals(5, unknownCommand.exitCode());
+
+    Run help = slapos("--help");
+    assertEquals(0, help.exitCode());
+    assertTrue(help.stdout().contains("client commands:"), help.stdout());
+  }
+}
