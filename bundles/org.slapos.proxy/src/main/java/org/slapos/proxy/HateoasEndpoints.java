@@ -1,5 +1,9 @@
 package org.slapos.proxy;
 
+import java.nio.charset.StandardCharsets;
+
+import org.slapos.slap.marshal.PyJson;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +18,7 @@ import org.slapos.master.api.PartitionInfo;
 import org.slapos.master.api.SharedInstanceInfo;
 import org.slapos.slap.marshal.InstanceXml;
 import org.slapos.slap.marshal.Marshal;
+import org.slapos.slap.marshal.PyJson;
 
 /**
  * The minimal HATEOAS API of slapproxy ({@code /hateoas/}, slap-protocol §3.13): enough for
@@ -28,7 +33,6 @@ final class HateoasEndpoints {
   private static final Pattern QUOTED = Pattern.compile("\"((\\\\.|[^\\\\\"])*)\"");
 
   private final MasterStore store;
-  private final PyJson json = new PyJson();
 
   HateoasEndpoints(MasterStore store) {
     this.store = store;
@@ -79,8 +83,9 @@ final class HateoasEndpoints {
     return Pages.error(404, Pages.NOT_FOUND);
   }
 
-  private Reply json(Object document) {
-    return Reply.json(200, json.bytes(document));
+  /** As Flask's jsonify writes it: compact, keys sorted, ASCII only, and a final newline. */
+  private static Reply json(Object document) {
+    return Reply.json(200, (PyJson.compact(document, true) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   private static Map<String, Object> root(Exchange exchange) {

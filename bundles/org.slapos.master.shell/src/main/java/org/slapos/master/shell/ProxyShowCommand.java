@@ -173,27 +173,12 @@ public final class ProxyShowCommand implements SlaposCommand {
   }
 
   static List<String> network(StoreTable table) {
-    Map<String, List<String>> addresses = new TreeMap<>(ProxyShowCommand::compareCodePoints);
+    Map<String, List<String>> addresses = new TreeMap<>(PyRepr.CODE_POINT_ORDER);
     for (List<Object> row : table.rows()) {
       addresses.computeIfAbsent(pyStr(row.get(0)), k -> new ArrayList<>()).add(pyStr(row.get(1)));
     }
     List<String> lines = new ArrayList<>();
     addresses.forEach((reference, list) -> lines.add(reference + ": " + String.join(", ", list)));
     return lines;
-  }
-
-  private static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
   }
 }

@@ -24,6 +24,7 @@ import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
 import org.slapos.master.api.MasterStore;
 import org.slapos.master.api.ProxyConfiguration;
+import org.slapos.slap.marshal.PyJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,10 +131,30 @@ public final class ProxyStartCommand implements SlaposCommand {
     }
     List<String> masters = new ArrayList<>();
     for (ProxyConfigFile.Master m : file.masters) {
-      masters.add(Json.object(m.url(), m.key(), m.cert(), m.softwareReleaseList(), m.computer(), m.partition()));
+      masters.add(PyJson.dumps(multimasterEntry(m)));
     }
     return new Plan(database, computerId, root, host, port, products.toArray(String[]::new),
         masters.toArray(String[]::new));
+  }
+
+  /** One entry of ProxyConfiguration.MULTIMASTER: the section's settings, absent ones left out. */
+  private static Map<String, Object> multimasterEntry(ProxyConfigFile.Master master) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("url", master.url());
+    if (master.key() != null) {
+      entry.put("key", master.key());
+    }
+    if (master.cert() != null) {
+      entry.put("cert", master.cert());
+    }
+    entry.put("software_release_list", master.softwareReleaseList());
+    if (master.computer() != null) {
+      entry.put("computer", master.computer());
+    }
+    if (master.partition() != null) {
+      entry.put("partition", master.partition());
+    }
+    return entry;
   }
 
   @Override

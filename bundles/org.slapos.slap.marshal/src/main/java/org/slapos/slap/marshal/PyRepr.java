@@ -21,6 +21,9 @@ import java.util.Set;
  */
 public final class PyRepr {
 
+    /** Python's order of {@code str} values: by Unicode code point, not by UTF-16 unit. */
+    public static final java.util.Comparator<String> CODE_POINT_ORDER = PythonOrdering.CODE_POINT_ORDER;
+
     private PyRepr() {
     }
 

@@ -1,5 +1,6 @@
 package org.slapos.cli.internal.client;
 
+import org.slapos.slap.marshal.PyJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -92,7 +93,7 @@ final class InstanceParameters {
     map.forEach((key, value) -> result.put(String.valueOf(key), value));
     if (serialisation == Serialisation.JSON_IN_XML && !(result.size() == 1 && result.containsKey("_"))) {
       try {
-        return new LinkedHashMap<>(Map.of("_", PythonJson.dumps(result, 2, false)));
+        return new LinkedHashMap<>(Map.of("_", PyJson.dumps(result, 2, false)));
       } catch (IllegalArgumentException e) {
         throw new CommandFailure(1, "Cannot serialise parameters file " + file + ": " + e.getMessage(), e);
       }

@@ -1,5 +1,6 @@
 package org.slapos.cli.internal.client;
 
+import org.slapos.slap.marshal.PyJson;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,7 @@ public final class ServiceInfoCommand extends ClientCommand {
     } else {
       info.put("status", "unsupported");
     }
-    context.out().println(PythonJson.dumps(info, 2, false));
+    context.out().println(PyJson.dumps(info, 2, false));
     context.out().flush();
     return 0;
   }

@@ -1,5 +1,6 @@
 package org.slapos.cli.internal.client;
 
+import org.slapos.slap.marshal.PyJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slapos.cli.internal.client.ArgumentSyntax.Arguments;
@@ -51,7 +52,7 @@ public final class ServiceListCommand extends ClientCommand {
     }
     Map<String, Object> urls = new LinkedHashMap<>();
     instances.forEach((title, instance) -> urls.put(title, instance.softwareReleaseUrl()));
-    context.out().println(PythonJson.dumps(urls, 2, true));
+    context.out().println(PyJson.dumps(urls, 2, true));
     context.out().flush();
     return 0;
   }

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.slapos.slap.marshal.PyJson;
+import org.slapos.slap.marshal.PyRepr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -41,8 +43,8 @@ class PythonFormatsTest {
   @MethodSource("vectors")
   void jsonDumpsMatchesPython(String input, String pformat, String indented, String sorted) throws Exception {
     Object value = JSON.readValue(input, Object.class);
-    assertEquals(indented, PythonJson.dumps(value, 2, false));
-    assertEquals(sorted, PythonJson.dumps(value, 2, true));
+    assertEquals(indented, PyJson.dumps(value, 2, false));
+    assertEquals(sorted, PyJson.dumps(value, 2, true));
   }
 
   @ParameterizedTest
@@ -52,7 +54,7 @@ class PythonFormatsTest {
       "5e-324, 5e-324", "0.0001, 0.0001", "0.00001, 1e-05", "2.5, 2.5", "1795346824.3131387, 1795346824.3131387",
       "-0.0, -0.0", "100.0, 100.0", "1e15, 1000000000000000.0", "1e16, 1e+16", "-1.5e-7, -1.5e-07"})
   void floatReprMatchesPython(double value, String expected) {
-    assertEquals(expected, PythonRepr.floatRepr(value));
+    assertEquals(expected, PyRepr.floatRepr(value));
   }
 
   @Test
@@ -66,7 +68,7 @@ class PythonFormatsTest {
     nested.put("f", true);
     parameters.put("c", nested);
     assertEquals("{\n  \"b\": [\n    1,\n    2\n  ],\n  \"a\": \"\\u00e9\",\n  \"c\": {\n    \"d\": null,\n"
-        + "    \"e\": 1.5,\n    \"f\": true\n  }\n}", PythonJson.dumps(parameters, 2, false));
+        + "    \"e\": 1.5,\n    \"f\": true\n  }\n}", PyJson.dumps(parameters, 2, false));
   }
 
   @Test
