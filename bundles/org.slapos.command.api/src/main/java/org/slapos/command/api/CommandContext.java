@@ -37,4 +37,15 @@ public interface CommandContext {
 
   /** A framework or system property (e.g. {@code slapos.configuration}). */
   Optional<String> property(String name);
+
+  /**
+   * Keeps the runtime running after this command returns, until the process is stopped (SIGTERM,
+   * Ctrl-C) or the framework stops: for commands that start services ({@code proxy start}, the
+   * node daemon). The services then live as long as the runtime, not as long as one command
+   * component, so updating any bundle but the framework leaves them running. A command that
+   * calls this configures its services, waits until they are ready, calls it and returns.
+   * <p>In a Gogo session the framework already outlives the command; there it does nothing.
+   */
+  default void keepRuntimeRunning() {
+  }
 }

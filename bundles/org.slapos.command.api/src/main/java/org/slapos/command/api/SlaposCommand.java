@@ -28,6 +28,16 @@ public interface SlaposCommand {
    */
   int run(CommandContext context, List<String> args) throws Exception;
 
+  /**
+   * The options this command defines itself ({@code --logfile}, {@code -v}...). The global options
+   * ({@code -v}, {@code -q}, {@code --debug}, {@code --log-file}...) are accepted anywhere on the
+   * line, before or after the command; one that this command also defines goes to the command
+   * instead when it comes after the command name, as in the original (cliff). None by default.
+   */
+  default java.util.Set<String> optionNames() {
+    return java.util.Set.of();
+  }
+
   /** Completion candidates for the word being typed; none by default. */
   default List<String> complete(List<String> argsBeforeCursor) {
     return List.of();

@@ -4,5 +4,5 @@
  * The command line and the Gogo shell both find commands here, so they behave alike.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.slapos.command.api;
