@@ -87,7 +87,10 @@ public class GogoBridge {
               "the command '" + String.join(" ", words) + "' does not exist or is not yet implemented."));
       // Gogo redirects System.in/out/err to the session's streams while a command runs.
       CliContext context = CliContext.ofProcess(false, 0, bundleContext::getProperty);
-      int code = Application.execute(entry, words.subList(entry.words().size(), words.size()), context);
+      int code;
+      try (CommandLease lease = entry.lease()) {
+        code = Application.execute(lease.command(), words.subList(entry.words().size(), words.size()), context);
+      }
       if (code != 0) {
         throw new CommandFailure(code, "slapos " + String.join(" ", entry.words()) + " exited with code " + code);
       }
