@@ -3,6 +3,7 @@ package org.slapos.cli.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The global options of {@code slapos}, accepted anywhere on the line as cliff's
@@ -23,6 +24,7 @@ record GlobalOptions(int verbosity, boolean debug, boolean help, boolean version
   static final GlobalOptions DEFAULTS = new GlobalOptions(0, false, false, false, null, true);
 
   private static final Set<String> LOG_FILE = Set.of("--log-file", "--logfile", "--log_file");
+  private static final Pattern SHORT_FLAGS = Pattern.compile("-[vq]+");
 
   /**
    * The options before the command and where the command starts.
@@ -85,7 +87,8 @@ record GlobalOptions(int verbosity, boolean debug, boolean help, boolean version
         break;
       }
       String name = arg.startsWith("--") && arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      boolean commandsOwn = commandOptions.contains(name) || (arg.matches("-v+") && commandOptions.contains("-v"));
+      boolean commandsOwn = commandOptions.contains(name) || (SHORT_FLAGS.matcher(arg).matches()
+          && (commandOptions.contains("-v") || commandOptions.contains("-q")));
       Step step = commandsOwn ? null : options.apply(args, i);
       if (step == null) {
         commandArgs.add(arg);
@@ -129,12 +132,19 @@ record GlobalOptions(int verbosity, boolean debug, boolean help, boolean version
   /** Applies the global option at {@code args[i]} (not -h, --help, --version); null if it is none. */
   private Step apply(List<String> args, int i) {
     String arg = args.get(i);
-    if (arg.equals("--verbose") || arg.matches("-v+")) {
-      int count = arg.equals("--verbose") ? 1 : arg.length() - 1;
-      return new Step(new GlobalOptions(verbosity + count, debug, help, version, logFile, logTime), 1);
+    if (arg.equals("--verbose")) {
+      return new Step(new GlobalOptions(verbosity + 1, debug, help, version, logFile, logTime), 1);
     }
-    if (arg.equals("-q") || arg.equals("--quiet")) {
+    if (arg.equals("--quiet")) {
       return new Step(new GlobalOptions(-1, debug, help, version, logFile, logTime), 1);
+    }
+    if (SHORT_FLAGS.matcher(arg).matches()) {
+      // -vv, -q, and clusters such as -vq, applied left to right as argparse does.
+      int level = verbosity;
+      for (char flag : arg.substring(1).toCharArray()) {
+        level = flag == 'v' ? level + 1 : -1;
+      }
+      return new Step(new GlobalOptions(level, debug, help, version, logFile, logTime), 1);
     }
     if (arg.equals("--debug")) {
       return new Step(new GlobalOptions(verbosity, true, help, version, logFile, logTime), 1);

@@ -220,6 +220,14 @@ class ApplicationTest {
   }
 
   @Test
+  void shortGlobalFlagsClusterLikeArgparse() {
+    assertEquals(0, run("-vq", "proxy", "start"));
+    assertEquals(-1, contexts.get(0).verbosity());
+    assertEquals(0, run("proxy", "start", "-qvv"));
+    assertEquals(1, contexts.get(1).verbosity());
+  }
+
+  @Test
   void theCommandsOwnOptionWinsAfterTheCommandName() {
     assertEquals(0, run("--log-file", "G", "node", "report", "--logfile", "R", "-v", "-vv", "--debug", "--cfg", "C"));
     assertEquals(List.of(List.of("node report", "--logfile R -v -vv --cfg C")), calls);
