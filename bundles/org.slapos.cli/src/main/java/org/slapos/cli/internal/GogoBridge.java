@@ -89,7 +89,11 @@ public class GogoBridge {
       CliContext context = CliContext.ofProcess(false, 0, bundleContext::getProperty);
       int code;
       try (CommandLease lease = entry.lease()) {
-        code = Application.execute(lease.command(), words.subList(entry.words().size(), words.size()), context);
+        // Global options after the command (-v, --debug...) mean the same as on the command line.
+        GlobalOptions.Trailing trailing = GlobalOptions.DEFAULTS.parseTrailing(
+            words.subList(entry.words().size(), words.size()), lease.command().optionNames());
+        code = Application.execute(lease.command(), trailing.commandArgs(),
+            context.withOptions(trailing.options().debug(), trailing.options().verbosity()));
       }
       if (code != 0) {
         throw new CommandFailure(code, "slapos " + String.join(" ", entry.words()) + " exited with code " + code);
