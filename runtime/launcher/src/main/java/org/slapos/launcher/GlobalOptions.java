@@ -24,9 +24,12 @@ record GlobalOptions(int verbosity, boolean debug, String logFile, boolean logTi
     while (i < args.size()) {
       String arg = args.get(i);
       if (arg.equals("-v") || arg.equals("--verbose")) {
-        verbosity = Math.max(verbosity, 0) + 1;
-      } else if (arg.matches("-v+")) {
-        verbosity = Math.max(verbosity, 0) + arg.length() - 1;
+        verbosity = verbosity + 1;
+      } else if (arg.matches("-[vq]+")) {
+        // -vv, and clusters such as -vq, left to right as argparse reads them.
+        for (char flag : arg.substring(1).toCharArray()) {
+          verbosity = flag == 'v' ? verbosity + 1 : -1;
+        }
       } else if (arg.equals("-q") || arg.equals("--quiet")) {
         verbosity = -1;
       } else if (arg.equals("--debug")) {

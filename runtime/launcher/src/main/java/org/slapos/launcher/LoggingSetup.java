@@ -46,7 +46,8 @@ final class LoggingSetup {
       file.setName("file");
       file.setFile(options.logFile());
       file.setAppend(true);
-      file.setEncoder(encoder(context, "[%d{yyyy-MM-dd HH:mm:ss,SSS}] %-8level %msg%n"));
+      // Quoted: a bare comma in %d{...} would start the time-zone option.
+      file.setEncoder(encoder(context, "[%d{\"yyyy-MM-dd HH:mm:ss,SSS\"}] %-8level %msg%n"));
       file.start();
       root.addAppender(file);
     }

@@ -76,6 +76,9 @@ public final class Main {
       BundleContext system = framework.getBundleContext();
       Hashtable<String, Object> launcherProperties = new Hashtable<>();
       launcherProperties.put("launcher.arguments", args.toArray(new String[0]));
+      // Global options may also follow the command: the command line hands them all back here.
+      launcherProperties.put("launcher.logging", (java.util.function.Consumer<String[]>) globals ->
+          LoggingSetup.configure(GlobalOptions.parse(List.of(globals))));
       system.registerService(Object.class, new Object(), launcherProperties);
       installAndStart(system, bundles);
       framework.start();

@@ -29,6 +29,14 @@ class GlobalOptionsTest {
   }
 
   @Test
+  void shortFlagsClusterAndApplyLeftToRightAsTheCommandLineBundleDoes() {
+    assertEquals(-1, GlobalOptions.parse(List.of("-vq", "request")).verbosity());
+    assertEquals(1, GlobalOptions.parse(List.of("-qvv", "request")).verbosity());
+    assertEquals(0, GlobalOptions.parse(List.of("-q", "-v", "request")).verbosity());
+    assertEquals(List.of("proxy", "start"), GlobalOptions.parse(List.of("-vq", "proxy", "start")).commandWords());
+  }
+
+  @Test
   void noArguments() {
     GlobalOptions o = GlobalOptions.parse(List.of());
     assertEquals(0, o.verbosity());

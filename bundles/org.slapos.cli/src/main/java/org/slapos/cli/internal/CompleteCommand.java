@@ -3,23 +3,43 @@ package org.slapos.cli.internal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.slapos.command.api.CommandContext;
-import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
+import org.slapos.command.syntax.ArgumentSyntax;
+import org.slapos.command.syntax.ArgumentSyntax.Arity;
+import org.slapos.command.syntax.Arguments;
+import org.slapos.command.syntax.SyntaxExit;
 
 /**
  * {@code slapos complete [--name NAME] [--shell bash|fish|none]}: prints shell completion code for
- * the commands registered right now, like the original's cliff-based command.
+ * every command of the distribution (this runtime's and the command index's), like the original's cliff-based command.
  */
 @Component(property = {
     SlaposCommand.NAME + "=complete",
     SlaposCommand.GROUP + "=other",
     SlaposCommand.SUMMARY + "=print bash or fish completion command"})
 public class CompleteCommand implements SlaposCommand {
+  private static final String USAGE = "usage: slapos complete [-h] [--name NAME] [--shell {bash,fish,none}]\n";
+  private static final String HELP = USAGE + """
+
+      print bash or fish completion command
+
+      options:
+        -h, --help            show this help message and exit
+        --name NAME           Command name to support with command completion
+        --shell {bash,fish,none}
+                              Shell being used. Use none for data only (default: bash)
+      """;
+  private static final ArgumentSyntax SYNTAX = ArgumentSyntax.builder("slapos complete", USAGE, HELP)
+      .option(Arity.ONE, "--name")
+      .option(Arity.ONE, List.of("bash", "fish", "none"), "--shell")
+      .build();
+
   private final CommandRegistry registry;
 
   @Activate
@@ -28,35 +48,29 @@ public class CompleteCommand implements SlaposCommand {
   }
 
   @Override
+  public Set<String> optionNames() {
+    return SYNTAX.optionNames();
+  }
+
+  @Override
   public int run(CommandContext context, List<String> args) throws Exception {
-    String name = "slapos";
-    String shell = "bash";
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if ((arg.equals("--name") || arg.equals("--shell")) && i + 1 < args.size()) {
-        if (arg.equals("--name")) {
-          name = args.get(++i);
-        } else {
-          shell = args.get(++i);
-        }
-      } else if (arg.equals("-h") || arg.equals("--help")) {
-        context.out().println("usage: slapos complete [-h] [--name NAME] [--shell {bash,fish,none}]");
-        return 0;
-      } else {
-        throw new CommandFailure(2, "slapos complete: error: unrecognized arguments: " + arg);
-      }
+    Arguments arguments;
+    try {
+      arguments = SYNTAX.parse(args);
+    } catch (SyntaxExit exit) {
+      return exit.report(context);
     }
+    String name = arguments.value("name") == null ? "slapos" : arguments.value("name");
+    String shell = arguments.value("shell") == null ? "bash" : arguments.value("shell");
     if (!name.matches("[A-Za-z0-9_.-]+")) {
-      throw new CommandFailure(2, "slapos complete: error: invalid program name: " + name);
+      return SYNTAX.usageError("argument --name: invalid program name: " + name).report(context);
     }
     Map<String, TreeSet<String>> tree = commandTree();
     switch (shell) {
       case "bash" -> context.out().print(bash(name, tree));
       case "fish" -> context.out().print(fish(name, tree));
-      case "none" -> tree.forEach((prefix, words) ->
+      default -> tree.forEach((prefix, words) ->
           context.out().println((prefix.isEmpty() ? "" : prefix + " ") + String.join(" ", words)));
-      default -> throw new CommandFailure(2,
-          "slapos complete: error: argument --shell: invalid choice: '" + shell + "' (choose from 'bash', 'fish', 'none')");
     }
     return 0;
   }
@@ -65,7 +79,7 @@ public class CompleteCommand implements SlaposCommand {
   private Map<String, TreeSet<String>> commandTree() {
     Map<String, TreeSet<String>> tree = new LinkedHashMap<>();
     tree.put("", new TreeSet<>());
-    for (CommandEntry entry : registry.all()) {
+    for (CommandEntry entry : registry.catalogue()) {
       List<String> words = entry.words();
       for (int i = 0; i < words.size(); i++) {
         tree.computeIfAbsent(String.join(" ", words.subList(0, i)), k -> new TreeSet<>()).add(words.get(i));

@@ -87,7 +87,14 @@ public class GogoBridge {
               "the command '" + String.join(" ", words) + "' does not exist or is not yet implemented."));
       // Gogo redirects System.in/out/err to the session's streams while a command runs.
       CliContext context = CliContext.ofProcess(false, 0, bundleContext::getProperty);
-      int code = Application.execute(entry, words.subList(entry.words().size(), words.size()), context);
+      int code;
+      try (CommandLease lease = entry.lease()) {
+        // Global options after the command (-v, --debug...) mean the same as on the command line.
+        GlobalOptions.Trailing trailing = GlobalOptions.DEFAULTS.parseTrailing(
+            words.subList(entry.words().size(), words.size()), lease.command().optionNames());
+        code = Application.execute(lease.command(), trailing.commandArgs(),
+            context.withOptions(trailing.options().debug(), trailing.options().verbosity()));
+      }
       if (code != 0) {
         throw new CommandFailure(code, "slapos " + String.join(" ", entry.words()) + " exited with code " + code);
       }

@@ -1,10 +1,11 @@
 package org.slapos.cli.internal;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -12,13 +13,17 @@ import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
 
-/** {@code slapos help [COMMAND]}: the overview grouped like the original, or one command's help. */
+/**
+ * {@code slapos help [COMMAND]}: the overview of every command of the distribution grouped like the
+ * original (groups in alphabetical order, {@code other} for commands without one), or one
+ * command's help.
+ */
 @Component(property = {
     SlaposCommand.NAME + "=help",
     SlaposCommand.GROUP + "=other",
     SlaposCommand.SUMMARY + "=print detailed help for another command"})
 public class HelpCommand implements SlaposCommand {
-  private static final List<String> GROUP_ORDER = List.of("client", "node", "cache", "other");
+  static final String USAGE = "usage: slapos help [-h] [cmd ...]\n";
 
   private final CommandRegistry registry;
 
@@ -28,23 +33,42 @@ public class HelpCommand implements SlaposCommand {
   }
 
   @Override
+  public Set<String> optionNames() {
+    return Set.of("-h", "--help");
+  }
+
+  @Override
   public int run(CommandContext context, List<String> args) throws Exception {
+    if (args.contains("-h") || args.contains("--help")) {
+      context.out().print(USAGE + "\nprint detailed help for another command\n\npositional arguments:\n"
+          + "  cmd         name of the command\n\noptions:\n  -h, --help  show this help message and exit\n");
+      return 0;
+    }
     if (args.isEmpty()) {
       context.out().print(overview(registry));
       return 0;
     }
-    Optional<CommandEntry> entry = registry.match(args);
-    if (entry.isEmpty() || entry.get().words().size() != args.size()) {
-      throw new CommandFailure(Application.EXIT_UNKNOWN_COMMAND,
-          "Unknown command " + String.join(" ", args));
+    Optional<CommandEntry> found = registry.matchCatalogue(args);
+    if (found.isEmpty() || found.get().words().size() != args.size()) {
+      throw new CommandFailure(Application.EXIT_UNKNOWN_COMMAND, "Unknown command " + String.join(" ", args));
+    }
+    CommandEntry entry = found.get();
+    if (!entry.isLive()) {
+      context.out().println("slapos " + entry.name() + ": " + entry.summary());
+      context.out().println();
+      context.out().println("This command runs in the " + entry.runtime() + " runtime, which bin/slapos starts for it;");
+      context.out().println("its options: slapos " + entry.name() + " --help");
+      return 0;
     }
     // Every command prints its own usage for --help.
-    return entry.get().command().run(context, List.of("--help"));
+    try (CommandLease lease = entry.lease()) {
+      return lease.command().run(context, List.of("--help"));
+    }
   }
 
   @Override
   public List<String> complete(List<String> argsBeforeCursor) {
-    return registry.all().stream().map(CommandEntry::name).toList();
+    return registry.catalogue().stream().map(CommandEntry::name).toList();
   }
 
   static String overview(CommandRegistry registry) {
@@ -62,22 +86,16 @@ public class HelpCommand implements SlaposCommand {
         .append("  --log-color           Colored log output in console (stripped if redirected)\n")
         .append("  --log-time            Include timestamp in console log\n")
         .append("  -h, --help            show this help message and exit\n");
-    Map<String, Map<String, String>> groups = new TreeMap<>((a, b) -> Integer.compare(rank(a), rank(b)) != 0
-        ? Integer.compare(rank(a), rank(b)) : a.compareTo(b));
-    for (CommandEntry entry : registry.all()) {
-      groups.computeIfAbsent(entry.group(), g -> new LinkedHashMap<>()).put(entry.name(), entry.summary());
+    // As the original: groups in alphabetical order, each group's lines sorted.
+    Map<String, TreeSet<String>> groups = new TreeMap<>();
+    for (CommandEntry entry : registry.catalogue()) {
+      groups.computeIfAbsent(entry.group(), g -> new TreeSet<>())
+          .add(String.format("  %-13s  %s\n", entry.name(), entry.summary()));
     }
-    int width = registry.all().stream().mapToInt(e -> e.name().length()).max().orElse(10);
-    groups.forEach((group, commands) -> {
+    groups.forEach((group, lines) -> {
       text.append('\n').append(group).append(" commands:\n");
-      commands.forEach((name, summary) -> text.append("  ")
-          .append(String.format("%-" + width + "s", name)).append("  ").append(summary).append('\n'));
+      lines.forEach(text::append);
     });
     return text.toString();
-  }
-
-  private static int rank(String group) {
-    int index = GROUP_ORDER.indexOf(group);
-    return index < 0 ? GROUP_ORDER.size() : index;
   }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -13,6 +14,10 @@ import org.osgi.service.component.annotations.Reference;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
+import org.slapos.command.syntax.ArgumentSyntax;
+import org.slapos.command.syntax.ArgumentSyntax.Arity;
+import org.slapos.command.syntax.Arguments;
+import org.slapos.command.syntax.SyntaxExit;
 import org.slapos.master.api.MasterStoreException;
 import org.slapos.master.api.MasterStoreInspector;
 import org.slapos.master.api.MasterStoreInspector.View;
@@ -31,15 +36,39 @@ import org.slapos.slap.marshal.PyRepr;
     SlaposCommand.SUMMARY + "=display proxy instances and parameters"})
 public final class ProxyShowCommand implements SlaposCommand {
 
-  private static final List<Arguments.Option> OPTIONS = List.of(
-      new Arguments.Option("cfg", true, "--cfg"),
-      new Arguments.Option("database_uri", true, "-u", "--database-uri"),
-      new Arguments.Option("computers", false, "--computers"),
-      new Arguments.Option("software", false, "--software"),
-      new Arguments.Option("partitions", false, "--partitions"),
-      new Arguments.Option("slaves", false, "--slaves"),
-      new Arguments.Option("params", false, "--params"),
-      new Arguments.Option("network", false, "--network"));
+  private static final String USAGE = """
+      usage: slapos proxy show [-h] [--cfg CFG] [-u DATABASE_URI] [--computers]
+                               [--software] [--partitions] [--slaves] [--params]
+                               [--network]
+      """;
+  private static final String HELP = USAGE + """
+
+      display proxy instances and parameters
+
+      options:
+        -h, --help            show this help message and exit
+        --cfg CFG             SlapOS configuration file (default:
+                              $SLAPOS_CONFIGURATION or /etc/opt/slapos/slapos.cfg)
+        -u DATABASE_URI, --database-uri DATABASE_URI
+                              URI for sqlite database
+        --computers           view computer information
+        --software            view software releases
+        --partitions          view partitions
+        --slaves              view slave instances
+        --params              view published parameters
+        --network             view network settings
+      """;
+
+  static final ArgumentSyntax SYNTAX = ArgumentSyntax.builder("slapos proxy show", USAGE, HELP)
+      .option(Arity.ONE, "--cfg")
+      .option(Arity.ONE, "-u", "--database-uri")
+      .option(Arity.FLAG, "--computers")
+      .option(Arity.FLAG, "--software")
+      .option(Arity.FLAG, "--partitions")
+      .option(Arity.FLAG, "--slaves")
+      .option(Arity.FLAG, "--params")
+      .option(Arity.FLAG, "--network")
+      .build();
 
   private static final List<String> SECTIONS = List.of("computers", "software", "partitions", "slaves", "params",
       "network");
@@ -52,13 +81,17 @@ public final class ProxyShowCommand implements SlaposCommand {
   }
 
   @Override
+  public Set<String> optionNames() {
+    return SYNTAX.optionNames();
+  }
+
+  @Override
   public int run(CommandContext context, List<String> args) throws Exception {
-    Arguments arguments = Arguments.parse("proxy show", OPTIONS, args);
-    if (arguments.help()) {
-      context.out().println("usage: slapos proxy show [-h] [--cfg CFG] [-u DATABASE_URI] [--computers] [--software]\n"
-          + "                         [--partitions] [--slaves] [--params] [--network]\n\n"
-          + "display proxy instances and parameters");
-      return 0;
+    Arguments arguments;
+    try {
+      arguments = SYNTAX.parse(args);
+    } catch (SyntaxExit exit) {
+      return exit.report(context);
     }
     Map<String, String> commandLine = new LinkedHashMap<>();
     commandLine.put("database_uri", arguments.value("database_uri"));

@@ -22,6 +22,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
+import org.slapos.command.syntax.ArgumentSyntax;
+import org.slapos.command.syntax.ArgumentSyntax.Arity;
+import org.slapos.command.syntax.Arguments;
+import org.slapos.command.syntax.SyntaxExit;
 import org.slapos.master.api.MasterStore;
 import org.slapos.master.api.ProxyConfiguration;
 import org.slapos.slap.marshal.PyJson;
@@ -49,12 +53,33 @@ public final class ProxyStartCommand implements SlaposCommand {
   /** How long to wait for the store to come up before warning (it keeps trying afterwards). */
   private static final long STORE_WAIT_SECONDS = 30;
 
-  private static final List<Arguments.Option> OPTIONS = List.of(
-      new Arguments.Option("cfg", true, "--cfg"),
-      new Arguments.Option("database_uri", true, "-u", "--database-uri"),
-      new Arguments.Option("port", true, "--port"),
-      new Arguments.Option("host", true, "--host"),
-      new Arguments.Option("local_software_release_root", true, "--local-software-release-root"));
+  private static final String USAGE = """
+      usage: slapos proxy start [-h] [--cfg CFG] [-u DATABASE_URI] [--port PORT]
+                                [--host HOST]
+                                [--local-software-release-root LOCAL_SOFTWARE_RELEASE_ROOT]
+      """;
+  private static final String HELP = USAGE + """
+
+      minimalist, stand-alone SlapOS Master
+
+      options:
+        -h, --help            show this help message and exit
+        --cfg CFG             SlapOS configuration file (default:
+                              $SLAPOS_CONFIGURATION or /etc/opt/slapos/slapos.cfg)
+        -u DATABASE_URI, --database-uri DATABASE_URI
+                              URI for sqlite database
+        --port PORT           Port to use
+        --host HOST           Host to use
+        --local-software-release-root LOCAL_SOFTWARE_RELEASE_ROOT
+                              Root path for local Software Releases
+      """;
+  static final ArgumentSyntax OPTIONS = ArgumentSyntax.builder("slapos proxy start", USAGE, HELP)
+      .option(Arity.ONE, "--cfg")
+      .option(Arity.ONE, "-u", "--database-uri")
+      .option(Arity.ONE, "--port")
+      .option(Arity.ONE, "--host")
+      .option(Arity.ONE, "--local-software-release-root")
+      .build();
 
   private final ConfigurationAdmin configurationAdmin;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -159,12 +184,11 @@ public final class ProxyStartCommand implements SlaposCommand {
 
   @Override
   public int run(CommandContext context, List<String> args) throws Exception {
-    Arguments arguments = Arguments.parse("proxy start", OPTIONS, args);
-    if (arguments.help()) {
-      context.out().println("usage: slapos proxy start [-h] [--cfg CFG] [-u DATABASE_URI] [--port PORT] [--host HOST]\n"
-          + "                          [--local-software-release-root LOCAL_SOFTWARE_RELEASE_ROOT]\n\n"
-          + "minimalist, stand-alone SlapOS Master");
-      return 0;
+    Arguments arguments;
+    try {
+      arguments = OPTIONS.parse(args);
+    } catch (SyntaxExit exit) {
+      return exit.report(context);
     }
     Plan plan = plan(context, arguments);
     if (!currentlyConfigured(HTTP_PID, httpProperties(plan))) {

@@ -96,10 +96,31 @@ class ProxyShowCommandTest {
             "missing.db")));
     assertTrue(missingDatabase.getMessage().contains("does not exist"), missingDatabase.getMessage());
     assertTrue(Files.notExists(dir.resolve("missing.db")), "proxy show never creates a database");
-    CommandFailure unknown = assertThrows(CommandFailure.class,
-        () -> new ProxyShowCommand(new SqliteStoreInspector()).run(context, List.of("--bogus")));
-    assertEquals(2, unknown.exitCode());
-    assertEquals("slapos proxy show: error: unrecognized arguments: --bogus", unknown.getMessage());
+  }
+
+  @Test
+  void usageErrorsAreArgparses() throws Exception {
+    TestContext context = new TestContext(dir);
+    assertEquals(2, new ProxyShowCommand(new SqliteStoreInspector()).run(context, List.of("--bogus")));
+    assertTrue(context.stderr().startsWith("usage: slapos proxy show [-h] [--cfg CFG] [-u DATABASE_URI]"),
+        context.stderr());
+    assertTrue(context.stderr().endsWith("slapos proxy show: error: unrecognized arguments: --bogus\n"),
+        context.stderr());
+    TestContext noValue = new TestContext(dir);
+    assertEquals(2, new ProxyShowCommand(new SqliteStoreInspector()).run(noValue, List.of("-u")));
+    assertTrue(noValue.stderr().endsWith(
+        "slapos proxy show: error: argument -u/--database-uri: expected one argument\n"), noValue.stderr());
+  }
+
+  @Test
+  void helpIsArgparsesAndOptionNamesComeFromTheSyntax() throws Exception {
+    TestContext context = new TestContext(dir);
+    ProxyShowCommand command = new ProxyShowCommand(new SqliteStoreInspector());
+    assertEquals(0, command.run(context, List.of("--computers", "-h")));
+    assertTrue(context.stdout().contains("\ndisplay proxy instances and parameters\n"), context.stdout());
+    assertTrue(context.stdout().contains("  -u DATABASE_URI, --database-uri DATABASE_URI\n"), context.stdout());
+    assertEquals(ProxyShowCommand.SYNTAX.optionNames(), command.optionNames());
+    assertTrue(command.optionNames().containsAll(List.of("-u", "--database-uri", "--cfg", "--network", "-h")));
   }
 
   @Test

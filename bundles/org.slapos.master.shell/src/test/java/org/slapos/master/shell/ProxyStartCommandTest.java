@@ -91,12 +91,8 @@ class ProxyStartCommandTest {
     return cfg;
   }
 
-  static ProxyStartCommand.Plan plan(TestContext context, String... args) throws CommandFailure {
-    List<Arguments.Option> options = List.of(new Arguments.Option("cfg", true, "--cfg"),
-        new Arguments.Option("database_uri", true, "-u", "--database-uri"), new Arguments.Option("port", true, "--port"),
-        new Arguments.Option("host", true, "--host"),
-        new Arguments.Option("local_software_release_root", true, "--local-software-release-root"));
-    return ProxyStartCommand.plan(context, Arguments.parse("proxy start", options, List.of(args)));
+  static ProxyStartCommand.Plan plan(TestContext context, String... args) throws Exception {
+    return ProxyStartCommand.plan(context, ProxyStartCommand.OPTIONS.parse(List.of(args)));
   }
 
   @Test
@@ -154,7 +150,9 @@ class ProxyStartCommandTest {
         assertThrows(CommandFailure.class, () -> plan(context, "--cfg", badPort.toString())).getMessage());
     Path badProducts = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = x.db\nsoftware_product_list = a\n");
     assertThrows(CommandFailure.class, () -> plan(context, "--cfg", badProducts.toString()));
-    assertEquals(2, assertThrows(CommandFailure.class, () -> plan(context, "--port")).exitCode());
+    assertEquals(2, new ProxyStartCommand(new FakeConfigurationAdmin().service()).run(context, List.of("--port")));
+    assertTrue(context.stderr().endsWith("slapos proxy start: error: argument --port: expected one argument\n"),
+        context.stderr());
     assertTrue(assertThrows(CommandFailure.class, () -> plan(context, "--cfg", dir.resolve("none.cfg").toString()))
         .getMessage().startsWith("Configuration file does not exist: "));
   }
@@ -189,8 +187,8 @@ class ProxyStartCommandTest {
     assertEquals("127.0.0.1", http.get("org.apache.felix.http.host"));
 
     // The same configuration again changes nothing (no restart of the store or the server).
-    command.configure(ProxyStartCommand.plan(new TestContext(dir), Arguments.parse("proxy start",
-        List.of(new Arguments.Option("cfg", true, "--cfg")), List.of("--cfg", cfg.toString()))));
+    command.configure(ProxyStartCommand.plan(new TestContext(dir), ProxyStartCommand.OPTIONS.parse(
+        List.of("--cfg", cfg.toString()))));
     assertEquals(Map.of(MasterStore.PID, 1, ProxyConfiguration.PID, 1, "org.apache.felix.http", 1), ca.updates);
   }
 
