@@ -3,10 +3,14 @@ package org.slapos.cli.internal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 
 /**
  * The process's main thread: the launcher (ours or bnd's) registers a service carrying the command
@@ -19,21 +23,48 @@ public class CliMain implements Callable<Integer> {
   private final BundleContext bundleContext;
   private final List<String> arguments;
 
+  /** The launcher's keep-alive service (ours registers one; bnd's executable-jar launcher does not). */
+  private final Runnable launcherKeepAlive;
+  /** Set when a command asked to keep the runtime running and no launcher service can do it. */
+  private final AtomicBoolean blockUntilStopped = new AtomicBoolean();
+  private final CountDownLatch deactivated = new CountDownLatch(1);
+
   @Activate
   public CliMain(BundleContext bundleContext, @Reference CommandRegistry registry,
-      @Reference(service = Object.class, target = "(launcher.arguments=*)") Map<String, Object> launcher) {
+      @Reference(service = Object.class, target = "(launcher.arguments=*)") Map<String, Object> launcher,
+      @Reference(cardinality = ReferenceCardinality.OPTIONAL, target = "(launcher.keepalive=true)")
+      Runnable launcherKeepAlive) {
     this.bundleContext = bundleContext;
     this.registry = registry;
     Object args = launcher.get("launcher.arguments");
     this.arguments = args instanceof String[] array ? List.of(array) : List.of();
+    this.launcherKeepAlive = launcherKeepAlive;
+  }
+
+  @Deactivate
+  void deactivate() {
+    deactivated.countDown();
   }
 
   @Override
-  public Integer call() {
-    CliContext context = CliContext.ofProcess(false, 0, bundleContext::getProperty);
+  public Integer call() throws InterruptedException {
+    CliContext context = CliContext.ofProcess(false, 0, bundleContext::getProperty, this::keepRuntimeRunning);
     int code = new Application(registry).run(arguments, context);
     context.out().flush();
     context.err().flush();
+    if (blockUntilStopped.get()) {
+      // No launcher keeps the process alive for us: return only when the framework stops (which
+      // deactivates this component).
+      deactivated.await();
+    }
     return code;
+  }
+
+  private void keepRuntimeRunning() {
+    if (launcherKeepAlive != null) {
+      launcherKeepAlive.run();
+    } else {
+      blockUntilStopped.set(true);
+    }
   }
 }
