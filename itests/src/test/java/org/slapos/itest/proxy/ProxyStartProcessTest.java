@@ -130,7 +130,8 @@ class ProxyStartProcessTest {
         "--verbose", "--log-file", log.toString());
     Path before = Files.createDirectories(work.resolve("before"));
     Running optionsBefore = slapos(before, SlaposTestSupport.freePort(), "--verbose", "proxy", "start", "--cfg", "CFG");
-    for (Running running : List.of(optionsAfter, optionsBefore)) {
+    // The usual form first, so that a failure of the other one is reported as such.
+    for (Running running : List.of(optionsBefore, optionsAfter)) {
       try (running) {
         awaitPortAcceptsConnections(running);
         assertEquals(200, postComputer(running.port()).statusCode(), running.output());
