@@ -23,4 +23,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
   @AttributeDefinition(description = "Timeout, in seconds, of requests forwarded to another master.")
   int forward_timeout() default 60;
+
+  @AttributeDefinition(description = "The address slapproxy listens on (slapos.cfg host).")
+  String http_host() default "127.0.0.1";
+
+  @AttributeDefinition(description = "The port slapproxy listens on (slapos.cfg port). Its connector accepts "
+      + "connections only once the endpoints are dispatched by the Servlet Whiteboard.")
+  int http_port() default 0;
 }

@@ -1,6 +1,8 @@
 package org.slapos.proxy;
 
 import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -52,6 +54,45 @@ public final class SlapProxyServlet extends HttpServlet {
 
   private final transient SlapEndpoints endpoints;
   private final int maxRequestBytes;
+  /** Whether the whiteboard has initialised this servlet (and not destroyed it yet). */
+  private volatile boolean registered;
+  private transient volatile ProxyListener listener;
+
+  /** The listening socket: told when the whiteboard registers and removes the endpoints. */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void bindListener(ProxyListener listener) {
+    this.listener = listener;
+    listener.servletRegistered(registered);
+  }
+
+  void unbindListener(ProxyListener listener) {
+    if (this.listener == listener) {
+      this.listener = null;
+    }
+  }
+
+  /** Called by the whiteboard when it registers the servlet: the endpoints are about to be reachable. */
+  @Override
+  public void init(ServletConfig config) throws ServletException {
+    super.init(config);
+    registered = true;
+    ProxyListener current = listener;
+    if (current != null) {
+      current.servletRegistered(true);
+    }
+  }
+
+  /** Called by the whiteboard when it removes the servlet (unregistration, Jetty stop). */
+  @Override
+  public void destroy() {
+    registered = false;
+    ProxyListener current = listener;
+    if (current != null) {
+      current.servletRegistered(false);
+    }
+    super.destroy();
+  }
 
   @Activate
   public SlapProxyServlet(@Reference MasterStore store, ProxyConfig config) {

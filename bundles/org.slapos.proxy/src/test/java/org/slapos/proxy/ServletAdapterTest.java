@@ -69,6 +69,16 @@ class ServletAdapterTest {
       public int forward_timeout() {
         return 60;
       }
+
+      @Override
+      public String http_host() {
+        return "127.0.0.1";
+      }
+
+      @Override
+      public int http_port() {
+        return 0;
+      }
     };
   }
 

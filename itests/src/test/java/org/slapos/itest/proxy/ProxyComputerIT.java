@@ -3,24 +3,20 @@ package org.slapos.itest.proxy;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
-import static org.slapos.itest.proxy.LocalProxy.assertFails;
+import static org.slapos.itest.support.LocalProxy.assertFails;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.inject.Inject;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.slapos.itest.support.LocalProxy;
+import org.slapos.itest.support.ProxyTestSupport;
 import org.slapos.master.api.ProxyConfiguration;
 import org.slapos.slap.api.Computer;
 import org.slapos.slap.api.ComputerPartition;
@@ -36,29 +32,12 @@ import org.slapos.slap.marshal.Marshal;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ProxyComputerIT {
+public class ProxyComputerIT extends ProxyTestSupport {
   private static final String SR = "http://sr//";
 
-  private static Path work;
-  private static LocalProxy proxy;
-
-  @Inject
-  private BundleContext context;
-
-  @Configuration
-  public Option[] config() {
-    if (work == null) { // Pax Exam may call this more than once: one directory per class
-      work = LocalProxy.newWorkDirectory(getClass().getSimpleName());
-    }
-    return LocalProxy.options(work);
-  }
-
-  @Before
-  public void startProxy() throws Exception {
-    if (proxy == null) {
-      proxy = LocalProxy.start(context, Map.of(ProxyConfiguration.SOFTWARE_PRODUCT_LIST,
-          new String[] {"my_product my_url"}));
-    }
+  @Override
+  protected Map<String, Object> proxyProperties() {
+    return Map.of(ProxyConfiguration.SOFTWARE_PRODUCT_LIST, new String[] {"my_product my_url"});
   }
 
   private static List<String> references(List<ComputerPartition> partitions) throws Exception {

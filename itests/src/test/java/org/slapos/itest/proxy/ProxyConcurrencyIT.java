@@ -2,10 +2,9 @@ package org.slapos.itest.proxy;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.slapos.itest.proxy.LocalProxy.assertFails;
-import static org.slapos.itest.proxy.LocalProxy.unique;
+import static org.slapos.itest.support.LocalProxy.assertFails;
+import static org.slapos.itest.support.LocalProxy.unique;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,16 +16,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.inject.Inject;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.slapos.itest.support.LocalProxy;
+import org.slapos.itest.support.ProxyTestSupport;
 import org.slapos.slap.api.ComputerPartition;
 import org.slapos.slap.api.InstanceRequest;
 import org.slapos.slap.api.NotFoundError;
@@ -39,30 +35,9 @@ import org.slapos.slap.api.Slap;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ProxyConcurrencyIT {
+public class ProxyConcurrencyIT extends ProxyTestSupport {
   private static final String SR = "http://sr//";
   private static final long TIMEOUT_SECONDS = 60;
-
-  private static Path work;
-  private static LocalProxy proxy;
-
-  @Inject
-  private BundleContext context;
-
-  @Configuration
-  public Option[] config() {
-    if (work == null) { // Pax Exam may call this more than once: one directory per class
-      work = LocalProxy.newWorkDirectory(getClass().getSimpleName());
-    }
-    return LocalProxy.options(work);
-  }
-
-  @Before
-  public void startProxy() throws Exception {
-    if (proxy == null) {
-      proxy = LocalProxy.start(context, Map.of());
-    }
-  }
 
   /** A request made with its own client connection. */
   @FunctionalInterface

@@ -3,8 +3,8 @@ package org.slapos.itest.proxy;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
-import static org.slapos.itest.proxy.LocalProxy.parameters;
-import static org.slapos.itest.proxy.LocalProxy.unique;
+import static org.slapos.itest.support.LocalProxy.parameters;
+import static org.slapos.itest.support.LocalProxy.unique;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,16 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.inject.Inject;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.slapos.itest.support.LocalProxy;
+import org.slapos.itest.support.ProxyTestSupport;
 import org.slapos.slap.api.ComputerPartition;
 import org.slapos.slap.api.InstanceRequest;
 import org.slapos.slap.api.SoftwareRelease;
@@ -44,37 +41,22 @@ import org.sqlite.SQLiteConfig;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ProxyMigrationIT {
+public class ProxyMigrationIT extends ProxyTestSupport {
   private static final String SR = "/srv/slapgrid//srv//runner/project//slapos/software.cfg";
   private static final String COMPUTER = LocalProxy.DEFAULT_COMPUTER;
 
-  private static Path work;
-  private static LocalProxy proxy;
   /** getFullComputerInformation right after the migration. */
   private static List<ComputerPartition> migrated;
   private static List<SoftwareRelease> migratedSoftware;
   /** Every table right after the migration: name → rows. */
   private static Map<String, List<Map<String, Object>>> tables;
 
-  @Inject
-  private BundleContext context;
-
-  @Configuration
-  public Option[] config() {
-    if (work == null) { // Pax Exam may call this more than once: one directory per class
-      work = LocalProxy.newWorkDirectory(getClass().getSimpleName());
-    }
-    return LocalProxy.options(work);
-  }
-
-  @Before
-  public void startProxyOnAVersion16Database() throws Exception {
-    if (proxy != null) {
-      return;
-    }
+  /** The proxy on a version-16 database; what it serves right after the migration is kept. */
+  @Override
+  protected LocalProxy startProxy() throws Exception {
     Path database = LocalProxy.workDirectory(context).resolve("proxy.db");
     load(database, "database_dump_version_16.sql");
-    proxy = LocalProxy.start(context, database, Map.of());
+    LocalProxy proxy = LocalProxy.start(context, database, Map.of());
     migratedSoftware = proxy.computer(COMPUTER).getSoftwareReleaseList();
     migrated = proxy.partitions(COMPUTER);
     tables = new LinkedHashMap<>();
@@ -82,6 +64,7 @@ public class ProxyMigrationIT {
       String name = (String) table.get("name");
       tables.put(name, proxy.rows("SELECT * FROM \"" + name + "\""));
     }
+    return proxy;
   }
 
   /**

@@ -3,24 +3,21 @@ package org.slapos.itest.proxy;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.slapos.itest.proxy.LocalProxy.assertFails;
-import static org.slapos.itest.proxy.LocalProxy.unique;
+import static org.slapos.itest.support.LocalProxy.assertFails;
+import static org.slapos.itest.support.LocalProxy.unique;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.inject.Inject;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.slapos.itest.support.LocalProxy;
+import org.slapos.itest.support.ProxyTestSupport;
 import org.slapos.itest.support.SlaposTestSupport;
 import org.slapos.master.api.ProxyConfiguration;
 import org.slapos.slap.api.ComputerPartition;
@@ -37,7 +34,7 @@ import org.slapos.slap.api.Slap;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ProxyMultiMasterIT {
+public class ProxyMultiMasterIT extends ProxyTestSupport {
   static final String EXTERNAL_SR = "http://slapos.example/external_software_release.cfg";
   static final String FORWARDED_SR = "https://example.com/request/from/partition/software.cfg";
   static final String NOT_LISTED_SR = "http://slapos.example/external_software_release_not_listed.cfg";
@@ -46,29 +43,14 @@ public class ProxyMultiMasterIT {
   /** The remote computer of the partition forwarded requests are made from (second entry). */
   static final String REMOTE_REQUESTER_COMPUTER = "REMOTE-REQ";
 
-  private static Path work;
-  private static LocalProxy proxy;
   private static ProxyProcess remote;
   private static Slap remoteSlap;
   private static String remoteUrl;
   private static String remoteAlias;
 
-  @Inject
-  private BundleContext context;
-
-  @Configuration
-  public Option[] config() {
-    if (work == null) { // Pax Exam may call this more than once: one directory per class
-      work = LocalProxy.newWorkDirectory(getClass().getSimpleName());
-    }
-    return LocalProxy.options(work);
-  }
-
-  @Before
-  public void startProxies() throws Exception {
-    if (proxy != null) {
-      return;
-    }
+  /** A second proxy as a process first, then the proxy of the framework forwarding to it. */
+  @Override
+  protected LocalProxy startProxy() throws Exception {
     Path remoteDirectory = Files.createDirectories(LocalProxy.workDirectory(context).resolve("remote"));
     remote = ProxyProcess.start(remoteDirectory);
     ProxyProcess started = remote;
@@ -78,7 +60,7 @@ public class ProxyMultiMasterIT {
     remoteUrl = remote.url();
     remoteAlias = remoteUrl.replace("//127.0.0.1:", "//localhost:");
 
-    proxy = LocalProxy.start(context, Map.of(ProxyConfiguration.MULTIMASTER, new String[] {
+    LocalProxy proxy = LocalProxy.start(context, Map.of(ProxyConfiguration.MULTIMASTER, new String[] {
         "{\"url\": \"" + remoteUrl + "\", \"software_release_list\": [\"" + EXTERNAL_SR + "\"]}",
         "{\"url\": \"" + remoteAlias + "\", \"software_release_list\": [\"" + FORWARDED_SR + "\"], "
             + "\"computer\": \"" + REMOTE_REQUESTER_COMPUTER + "\", \"partition\": \"slappart0\"}"}));
@@ -90,6 +72,7 @@ public class ProxyMultiMasterIT {
     ComputerPartition requester = remoteSlap.registerOpenOrder().request(InstanceRequest
         .builder("http://sr//", "instance").filter("computer_guid", REMOTE_REQUESTER_COMPUTER).build());
     assertEquals("slappart0", requester.getId());
+    return proxy;
   }
 
   private static List<Map<String, Object>> bookkeeping(String reference) throws Exception {

@@ -2,26 +2,23 @@ package org.slapos.itest.proxy;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
-import static org.slapos.itest.proxy.LocalProxy.assertFails;
-import static org.slapos.itest.proxy.LocalProxy.parameters;
-import static org.slapos.itest.proxy.LocalProxy.unique;
+import static org.slapos.itest.support.LocalProxy.assertFails;
+import static org.slapos.itest.support.LocalProxy.parameters;
+import static org.slapos.itest.support.LocalProxy.unique;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.inject.Inject;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.slapos.itest.support.LocalProxy;
+import org.slapos.itest.support.ProxyTestSupport;
 import org.slapos.slap.api.ComputerPartition;
 import org.slapos.slap.api.InstanceRequest;
 import org.slapos.slap.api.NotFoundError;
@@ -35,28 +32,12 @@ import org.slapos.slap.api.SoftwareRelease;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ProxyMultiNodeIT {
-  private static Path work;
-  private static LocalProxy proxy;
-
-  @Inject
-  private BundleContext context;
+public class ProxyMultiNodeIT extends ProxyTestSupport {
 
   private String sr;
 
-  @Configuration
-  public Option[] config() {
-    if (work == null) { // Pax Exam may call this more than once: one directory per class
-      work = LocalProxy.newWorkDirectory(getClass().getSimpleName());
-    }
-    return LocalProxy.options(work);
-  }
-
   @Before
-  public void startProxy() throws Exception {
-    if (proxy == null) {
-      proxy = LocalProxy.start(context, Map.of());
-    }
+  public void freshNames() throws Exception {
     sr = "http://" + unique("sr") + "//";
   }
 

@@ -3,26 +3,22 @@ package org.slapos.itest.proxy;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
-import static org.slapos.itest.proxy.LocalProxy.assertFails;
-import static org.slapos.itest.proxy.LocalProxy.compareTimestamps;
-import static org.slapos.itest.proxy.LocalProxy.timestamp;
-import static org.slapos.itest.proxy.LocalProxy.unique;
+import static org.slapos.itest.support.LocalProxy.assertFails;
+import static org.slapos.itest.support.LocalProxy.compareTimestamps;
+import static org.slapos.itest.support.LocalProxy.timestamp;
+import static org.slapos.itest.support.LocalProxy.unique;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.inject.Inject;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.slapos.itest.support.LocalProxy;
+import org.slapos.itest.support.ProxyTestSupport;
 import org.slapos.slap.api.ComputerPartition;
 import org.slapos.slap.api.HttpError;
 import org.slapos.slap.api.InstanceRequest;
@@ -38,34 +34,13 @@ import org.slapos.slap.marshal.SlapObject;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ProxyRequestIT {
+public class ProxyRequestIT extends ProxyTestSupport {
   private static final String SR = "http://sr//";
   private static final String APACHE_FRONTEND =
       "http://git.erp5.org/gitweb/slapos.git/blob_plain/HEAD:/software/apache-frontend/software.cfg";
   private static final String KVM =
       "http://git.erp5.org/gitweb/slapos.git/blob_plain/refs/tags/slapos-0.92:/software/kvm/software.cfg";
   private static final String BACKEND_URL = "https://[::1]:123/my/path?my=query&string=value#myanchor";
-
-  private static Path work;
-  private static LocalProxy proxy;
-
-  @Inject
-  private BundleContext context;
-
-  @Configuration
-  public Option[] config() {
-    if (work == null) { // Pax Exam may call this more than once: one directory per class
-      work = LocalProxy.newWorkDirectory(getClass().getSimpleName());
-    }
-    return LocalProxy.options(work);
-  }
-
-  @Before
-  public void startProxy() throws Exception {
-    if (proxy == null) {
-      proxy = LocalProxy.start(context, Map.of());
-    }
-  }
 
   /** A request for {@code title} of {@link #SR}, to be allocated on {@code computer}. */
   private static InstanceRequest.Builder on(String computer, String title) {
@@ -336,7 +311,7 @@ public class ProxyRequestIT {
         "filter_xml", Marshal.dumps(Map.of()), "state", Marshal.dumps(null));
     assertEquals(answer.body(), 200, answer.statusCode());
     SlapObject frontend = (SlapObject) Marshal.loads(answer.body());
-    String host = "127.0.0.1:" + context.getProperty(LocalProxy.HTTP_PORT);
+    String host = "127.0.0.1:" + context.getProperty(LocalProxy.PROXY_PORT_PROPERTY);
     assertEquals(Map.of("secure_access",
         "https://" + host + "/http_proxy/https/%5B::1%5D:123/my/path?my=query&string=value#myanchor",
         "domain", host), frontend.get("_connection_dict"));

@@ -2,23 +2,19 @@ package org.slapos.itest.proxy;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.slapos.itest.proxy.LocalProxy.assertFails;
-import static org.slapos.itest.proxy.LocalProxy.compareTimestamps;
-import static org.slapos.itest.proxy.LocalProxy.unique;
+import static org.slapos.itest.support.LocalProxy.assertFails;
+import static org.slapos.itest.support.LocalProxy.compareTimestamps;
+import static org.slapos.itest.support.LocalProxy.unique;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import javax.inject.Inject;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.slapos.itest.support.ProxyTestSupport;
 import org.slapos.slap.api.ComputerPartition;
 import org.slapos.slap.api.InstanceRequest;
 import org.slapos.slap.api.NotFoundError;
@@ -29,29 +25,13 @@ import org.slapos.slap.api.NotFoundError;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ProxySlaveIT {
-  private static Path work;
-  private static LocalProxy proxy;
-
-  @Inject
-  private BundleContext context;
+public class ProxySlaveIT extends ProxyTestSupport {
 
   private String computer;
   private String sr;
 
-  @Configuration
-  public Option[] config() {
-    if (work == null) { // Pax Exam may call this more than once: one directory per class
-      work = LocalProxy.newWorkDirectory(getClass().getSimpleName());
-    }
-    return LocalProxy.options(work);
-  }
-
   @Before
-  public void startProxy() throws Exception {
-    if (proxy == null) {
-      proxy = LocalProxy.start(context, Map.of());
-    }
+  public void freshNames() throws Exception {
     computer = proxy.newComputer(2);
     sr = "http://" + unique("sr") + "/software.cfg";
   }

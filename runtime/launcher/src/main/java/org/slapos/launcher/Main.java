@@ -80,12 +80,16 @@ public final class Main {
       launcherProperties.put("launcher.logging", (java.util.function.Consumer<String[]>) globals ->
           LoggingSetup.configure(GlobalOptions.parse(List.of(globals))));
       system.registerService(Object.class, new Object(), launcherProperties);
+      KeepAlive keepAlive = KeepAlive.register(system);
       installAndStart(system, bundles);
       framework.start();
       Framework running = framework;
       shutdownHook = new Thread(() -> stopQuietly(running), "slapos-shutdown");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
-      return callMain(system, log);
+      int code = callMain(system, log);
+      // A command that started services (proxy start) leaves them to the runtime: wait for its stop.
+      keepAlive.awaitFrameworkStopIfRequested(framework);
+      return code;
     } catch (BundleException | InvalidSyntaxException | IOException e) {
       log.error("Cannot start the {} runtime: {}", runtimeName, e.getMessage(), options.debug() ? e : null);
       return EXIT_RUNTIME_FAILURE;

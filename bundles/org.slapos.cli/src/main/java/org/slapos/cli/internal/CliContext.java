@@ -19,7 +19,16 @@ record CliContext(
     boolean debug,
     int verbosity,
     boolean interactive,
-    Function<String, String> properties) implements CommandContext {
+    Function<String, String> properties,
+    Runnable keepRuntimeRunningAction) implements CommandContext {
+
+  /** A context whose {@link #keepRuntimeRunning()} does nothing (Gogo sessions, tests). */
+  CliContext(PrintStream out, PrintStream err, InputStream in, Map<String, String> environment,
+      Path workingDirectory, Path homeDirectory, boolean debug, int verbosity, boolean interactive,
+      Function<String, String> properties) {
+    this(out, err, in, environment, workingDirectory, homeDirectory, debug, verbosity, interactive, properties,
+        () -> { });
+  }
 
   /** The context of this JVM process: its streams, environment and directories. */
   static CliContext ofProcess(boolean debug, int verbosity, Function<String, String> properties) {
@@ -28,9 +37,22 @@ record CliContext(
         System.console() != null, properties);
   }
 
+  /** The context of this process, where {@link #keepRuntimeRunning()} runs {@code keepRuntimeRunningAction}. */
+  static CliContext ofProcess(boolean debug, int verbosity, Function<String, String> properties,
+      Runnable keepRuntimeRunningAction) {
+    CliContext process = ofProcess(debug, verbosity, properties);
+    return new CliContext(process.out, process.err, process.in, process.environment, process.workingDirectory,
+        process.homeDirectory, debug, verbosity, process.interactive, properties, keepRuntimeRunningAction);
+  }
+
   CliContext withOptions(boolean newDebug, int newVerbosity) {
     return new CliContext(out, err, in, environment, workingDirectory, homeDirectory, newDebug, newVerbosity,
-        interactive, properties);
+        interactive, properties, keepRuntimeRunningAction);
+  }
+
+  @Override
+  public void keepRuntimeRunning() {
+    keepRuntimeRunningAction.run();
   }
 
   @Override

@@ -30,6 +30,16 @@ public final class ProxyConfiguration {
   /** {@code int}: timeout in seconds of requests forwarded to another master. */
   public static final String FORWARD_TIMEOUT = "forward.timeout";
 
+  /** {@code String}: the address slapproxy listens on (slapos.cfg {@code host}); 127.0.0.1 by default. */
+  public static final String HTTP_HOST = "http.host";
+
+  /**
+   * {@code int}: the port slapproxy listens on (slapos.cfg {@code port}). The listener accepts
+   * connections only while the endpoints are registered and dispatched, so a client that connects
+   * is answered by slapproxy, never by an empty HTTP server. 0 (the default): no listener.
+   */
+  public static final String HTTP_PORT = "http.port";
+
   private ProxyConfiguration() {
   }
 }

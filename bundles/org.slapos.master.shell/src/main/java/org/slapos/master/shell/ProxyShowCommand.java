@@ -32,7 +32,7 @@ import org.slapos.slap.marshal.PyRepr;
  */
 @Component(property = {
     SlaposCommand.NAME + "=proxy show",
-    SlaposCommand.GROUP + "=proxy",
+    SlaposCommand.GROUP + "=other",
     SlaposCommand.SUMMARY + "=display proxy instances and parameters"})
 public final class ProxyShowCommand implements SlaposCommand {
 

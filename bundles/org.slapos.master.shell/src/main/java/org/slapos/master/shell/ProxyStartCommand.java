@@ -1,7 +1,12 @@
 package org.slapos.master.shell;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -17,8 +22,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
@@ -34,12 +37,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code slapos proxy start}: configures the master store, the slapproxy endpoints and the HTTP
- * server through Configuration Admin from slapos.cfg and the command line, then serves until the
- * framework stops or the command is interrupted.
+ * server through Configuration Admin from slapos.cfg and the command line, waits until slapproxy
+ * serves, prints {@code Starting slapproxy on URL} and hands the services to the runtime
+ * ({@link CommandContext#keepRuntimeRunning()}): they live until the process stops, not as long as
+ * this component.
  */
 @Component(property = {
     SlaposCommand.NAME + "=proxy start",
-    SlaposCommand.GROUP + "=proxy",
+    SlaposCommand.GROUP + "=other",
     SlaposCommand.SUMMARY + "=minimalist, stand-alone SlapOS Master"})
 public final class ProxyStartCommand implements SlaposCommand {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyStartCommand.class);
@@ -50,8 +55,12 @@ public final class ProxyStartCommand implements SlaposCommand {
   static final String HTTP_HOST = "org.apache.felix.http.host";
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8080;
-  /** How long to wait for the store to come up before warning (it keeps trying afterwards). */
-  private static final long STORE_WAIT_SECONDS = 30;
+  /** Felix HTTP's own connector: "0" asks it for an ephemeral port. */
+  static final String INTERNAL_HTTP_PORT = "0";
+  /** How long to wait for the store, the endpoints and the listener (a large migration takes a while). */
+  static final long READY_TIMEOUT_SECONDS = 120;
+  /** Pause between two readiness probes that found the port closed (the listener is being created). */
+  private static final long PROBE_PAUSE_MILLIS = 20;
 
   private static final String USAGE = """
       usage: slapos proxy start [-h] [--cfg CFG] [-u DATABASE_URI] [--port PORT]
@@ -82,34 +91,24 @@ public final class ProxyStartCommand implements SlaposCommand {
       .build();
 
   private final ConfigurationAdmin configurationAdmin;
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private final Object storeMonitor = new Object();
-  private volatile MasterStore store;
+  /** Counted down when the framework deactivates this command: a start-up wait then gives up. */
+  private final CountDownLatch deactivated = new CountDownLatch(1);
+  /** How long {@code proxy start} waits for slapproxy to serve before it fails. */
+  private final Duration readyTimeout;
 
   @Activate
   public ProxyStartCommand(@Reference ConfigurationAdmin configurationAdmin) {
+    this(configurationAdmin, Duration.ofSeconds(READY_TIMEOUT_SECONDS));
+  }
+
+  ProxyStartCommand(ConfigurationAdmin configurationAdmin, Duration readyTimeout) {
     this.configurationAdmin = configurationAdmin;
-  }
-
-  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-  void bindStore(MasterStore store) {
-    synchronized (storeMonitor) {
-      this.store = store;
-      storeMonitor.notifyAll();
-    }
-  }
-
-  void unbindStore(MasterStore store) {
-    synchronized (storeMonitor) {
-      if (this.store == store) {
-        this.store = null;
-      }
-    }
+    this.readyTimeout = readyTimeout;
   }
 
   @Deactivate
   void deactivate() {
-    stopped.countDown();
+    deactivated.countDown();
   }
 
   /** What {@code proxy start} configures, resolved from slapos.cfg and the command line. */
@@ -136,8 +135,8 @@ public final class ProxyStartCommand implements SlaposCommand {
       } catch (NumberFormatException e) {
         throw new CommandFailure(1, "port must be a number, got " + file.get("port"));
       }
-      if (port < 0 || port > 65535) {
-        throw new CommandFailure(1, "port must be between 0 and 65535, got " + port);
+      if (port < 1 || port > 65535) {
+        throw new CommandFailure(1, "port must be between 1 and 65535, got " + port);
       }
     }
     String root = file.get("local_software_release_root") == null ? "/" : file.get("local_software_release_root");
@@ -183,6 +182,11 @@ public final class ProxyStartCommand implements SlaposCommand {
   }
 
   @Override
+  public java.util.Set<String> optionNames() {
+    return OPTIONS.optionNames();
+  }
+
+  @Override
   public int run(CommandContext context, List<String> args) throws Exception {
     Arguments arguments;
     try {
@@ -191,39 +195,58 @@ public final class ProxyStartCommand implements SlaposCommand {
       return exit.report(context);
     }
     Plan plan = plan(context, arguments);
-    if (!currentlyConfigured(HTTP_PID, httpProperties(plan))) {
+    if (!currentlyConfigured(ProxyConfiguration.PID, proxyProperties(plan))) {
       ensureCanListen(plan.host(), plan.port());
     }
     configure(plan);
     String url = "http://" + (plan.host().contains(":") ? "[" + plan.host() + "]" : plan.host()) + ":" + plan.port() + "/";
+    awaitServing(plan, url);
     LOG.info("Starting slapproxy on {} (database {})", url, plan.database());
     context.err().println("Starting slapproxy on " + url);
     context.err().flush();
-    try {
-      if (!awaitStore(STORE_WAIT_SECONDS)) {
-        context.err().println("WARNING: the master store is not running yet; check the log (database "
-            + plan.database() + ")");
-      }
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    LOG.info("slapproxy command ends");
+    // The services now belong to the runtime: this command returns, they keep serving until the
+    // process is stopped, whatever bundle (this one included) is updated meanwhile.
+    context.keepRuntimeRunning();
     return 0;
   }
 
-  private boolean awaitStore(long seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    synchronized (storeMonitor) {
-      while (store == null) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || stopped.getCount() == 0) {
-          return store != null;
-        }
-        TimeUnit.NANOSECONDS.timedWait(storeMonitor, left);
+  /**
+   * Waits until slapproxy answers {@code GET /getRunId} with 200 on its own address. Its listener
+   * holds connections until the endpoints are dispatched, so one request that connects is answered
+   * once slapproxy is ready; the only retries are for the moments before the listener exists.
+   */
+  void awaitServing(Plan plan, String url) throws CommandFailure, InterruptedException {
+    String probeHost = isWildcard(plan.host()) ? "127.0.0.1" : plan.host();
+    URI probe = URI.create("http://" + (probeHost.contains(":") ? "[" + probeHost + "]" : probeHost) + ":"
+        + plan.port() + "/getRunId");
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
+    String last = "no answer";
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new CommandFailure(1, "slapproxy is not serving on " + url + " after " + readyTimeout.toSeconds()
+            + " s (" + last + "); see the log (database " + plan.database() + ")");
       }
-      return true;
+      try {
+        HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(probe).timeout(Duration.ofNanos(left)).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (answer.statusCode() == 200) {
+          return;
+        }
+        last = "HTTP " + answer.statusCode();
+      } catch (IOException notListeningYet) {
+        last = notListeningYet.toString();
+      }
+      // Wait for the next probe on the deactivation latch: a stop of this command ends the wait.
+      if (deactivated.await(PROBE_PAUSE_MILLIS, TimeUnit.MILLISECONDS)) {
+        throw new CommandFailure(1, "proxy start was stopped before slapproxy served on " + url);
+      }
     }
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
   }
 
   /** Pushes the three configurations; unchanged ones are left alone (no restart). */
@@ -234,18 +257,30 @@ public final class ProxyStartCommand implements SlaposCommand {
     storeProperties.put(MasterStore.CONFIG_LOCAL_SOFTWARE_RELEASE_ROOT, plan.localSoftwareReleaseRoot());
     update(MasterStore.PID, storeProperties);
 
+    update(ProxyConfiguration.PID, proxyProperties(plan));
+
+    update(HTTP_PID, internalHttpProperties());
+  }
+
+  /** The endpoints' configuration, with slapproxy's own address (its listener, see docs/proxy.md). */
+  private static Hashtable<String, Object> proxyProperties(Plan plan) {
     Hashtable<String, Object> proxyProperties = new Hashtable<>();
     proxyProperties.put(ProxyConfiguration.SOFTWARE_PRODUCT_LIST, plan.softwareProducts());
     proxyProperties.put(ProxyConfiguration.MULTIMASTER, plan.multimaster());
-    update(ProxyConfiguration.PID, proxyProperties);
-
-    update(HTTP_PID, httpProperties(plan));
+    proxyProperties.put(ProxyConfiguration.HTTP_HOST, plan.host());
+    proxyProperties.put(ProxyConfiguration.HTTP_PORT, plan.port());
+    return proxyProperties;
   }
 
-  private static Hashtable<String, Object> httpProperties(Plan plan) {
+  /**
+   * Felix HTTP needs a connector of its own to start its whiteboard, and opens it before the
+   * whiteboard dispatches: it gets an ephemeral loopback port that nobody is told about, while
+   * slapproxy serves on the connector it adds itself once ready.
+   */
+  static Hashtable<String, Object> internalHttpProperties() {
     Hashtable<String, Object> httpProperties = new Hashtable<>();
-    httpProperties.put(HTTP_PORT, plan.port());
-    httpProperties.put(HTTP_HOST, plan.host());
+    httpProperties.put(HTTP_PORT, INTERNAL_HTTP_PORT);
+    httpProperties.put(HTTP_HOST, DEFAULT_HOST);
     return httpProperties;
   }
 

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Dictionary;
@@ -157,61 +160,90 @@ class ProxyStartCommandTest {
         .getMessage().startsWith("Configuration file does not exist: "));
   }
 
-  @Test
-  void configuresStoreProxyAndHttpThenServesUntilStopped() throws Exception {
-    Path cfg = config("[slapos]\ncomputer_id = COMP-1\n[slapproxy]\ndatabase_uri = proxy.db\nport = 8090\n"
-        + "software_product_list = kvm http://kvm/software.cfg\n");
-    FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
-    ProxyStartCommand command = new ProxyStartCommand(ca.service());
-    try (SqliteMasterStore store = SqliteMasterStore.open(new SqliteMasterStore.Settings(dir.resolve("proxy.db"),
-        "COMP-1", "/", 1, 1000))) {
-      command.bindStore(store);
-      TestContext context = new TestContext(dir);
-      Future<Integer> running = executor.submit(() -> command.run(context, List.of("--cfg", cfg.toString())));
-      // The command blocks until the framework stops the component.
-      assertTrue(context.awaitStderr("Starting slapproxy", 30));
-      assertEquals("Starting slapproxy on http://127.0.0.1:8090/\n", context.stderr());
-      command.deactivate();
-      assertEquals(0, running.get(30, TimeUnit.SECONDS));
-    }
-    Map<String, Object> storeConfig = FakeConfigurationAdmin.toMap(ca.properties.get(MasterStore.PID));
-    assertEquals(dir.resolve("proxy.db").toString(), storeConfig.get(MasterStore.CONFIG_DATABASE_URI));
-    assertEquals("COMP-1", storeConfig.get(MasterStore.CONFIG_COMPUTER_ID));
-    assertEquals("/", storeConfig.get(MasterStore.CONFIG_LOCAL_SOFTWARE_RELEASE_ROOT));
-    Map<String, Object> proxyConfig = FakeConfigurationAdmin.toMap(ca.properties.get(ProxyConfiguration.PID));
-    assertArrayEquals(new String[] {"kvm http://kvm/software.cfg"},
-        (String[]) proxyConfig.get(ProxyConfiguration.SOFTWARE_PRODUCT_LIST));
-    assertArrayEquals(new String[0], (String[]) proxyConfig.get(ProxyConfiguration.MULTIMASTER));
-    Map<String, Object> http = FakeConfigurationAdmin.toMap(ca.properties.get("org.apache.felix.http"));
-    assertEquals(8090, http.get("org.osgi.service.http.port"));
-    assertEquals("127.0.0.1", http.get("org.apache.felix.http.host"));
-
-    // The same configuration again changes nothing (no restart of the store or the server).
-    command.configure(ProxyStartCommand.plan(new TestContext(dir), ProxyStartCommand.OPTIONS.parse(
-        List.of("--cfg", cfg.toString()))));
-    assertEquals(Map.of(MasterStore.PID, 1, ProxyConfiguration.PID, 1, "org.apache.felix.http", 1), ca.updates);
+  /** A stand-in for slapproxy's listener: answers GET /getRunId with {@code status}. */
+  static HttpServer slapproxyAnswering(int status) throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/getRunId", exchange -> {
+      exchange.sendResponseHeaders(status, -1);
+      exchange.close();
+    });
+    server.start();
+    return server;
   }
 
   @Test
-  void interruptionEndsTheCommandWithZero() throws Exception {
-    Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\nport = 0\ndatabase_uri = proxy.db\n");
-    FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
-    ProxyStartCommand command = new ProxyStartCommand(ca.service());
+  void configuresStoreProxyAndHttpWaitsUntilServingThenHandsOverToTheRuntime() throws Exception {
+    HttpServer slapproxy = slapproxyAnswering(200);
+    try {
+      int port = slapproxy.getAddress().getPort();
+      Path cfg = config("[slapos]\ncomputer_id = COMP-1\n[slapproxy]\ndatabase_uri = proxy.db\nport = " + port + "\n"
+          + "software_product_list = kvm http://kvm/software.cfg\n");
+      FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
+      ProxyStartCommand command = new ProxyStartCommand(ca.service());
+      TestContext context = new TestContext(dir);
+      // The port is "busy" with the stand-in, so configure once as if a first start had done it.
+      command.configure(plan(context, "--cfg", cfg.toString()));
+      assertEquals(0, command.run(context, List.of("--cfg", cfg.toString())));
+      assertEquals("Starting slapproxy on http://127.0.0.1:" + port + "/\n", context.stderr());
+      assertEquals(1, context.keptRunning.get(), "the services are handed to the runtime");
+
+      Map<String, Object> storeConfig = FakeConfigurationAdmin.toMap(ca.properties.get(MasterStore.PID));
+      assertEquals(dir.resolve("proxy.db").toString(), storeConfig.get(MasterStore.CONFIG_DATABASE_URI));
+      assertEquals("COMP-1", storeConfig.get(MasterStore.CONFIG_COMPUTER_ID));
+      assertEquals("/", storeConfig.get(MasterStore.CONFIG_LOCAL_SOFTWARE_RELEASE_ROOT));
+      Map<String, Object> proxyConfig = FakeConfigurationAdmin.toMap(ca.properties.get(ProxyConfiguration.PID));
+      assertArrayEquals(new String[] {"kvm http://kvm/software.cfg"},
+          (String[]) proxyConfig.get(ProxyConfiguration.SOFTWARE_PRODUCT_LIST));
+      assertArrayEquals(new String[0], (String[]) proxyConfig.get(ProxyConfiguration.MULTIMASTER));
+      assertEquals("127.0.0.1", proxyConfig.get(ProxyConfiguration.HTTP_HOST));
+      assertEquals(port, proxyConfig.get(ProxyConfiguration.HTTP_PORT));
+      Map<String, Object> http = FakeConfigurationAdmin.toMap(ca.properties.get("org.apache.felix.http"));
+      assertEquals("0", http.get("org.osgi.service.http.port"), "Felix HTTP's own connector: ephemeral");
+      assertEquals("127.0.0.1", http.get("org.apache.felix.http.host"));
+      // The same configuration again changes nothing (no restart of the store or the server).
+      assertEquals(Map.of(MasterStore.PID, 1, ProxyConfiguration.PID, 1, "org.apache.felix.http", 1), ca.updates);
+    } finally {
+      slapproxy.stop(0);
+    }
+  }
+
+  @Test
+  void failsWithOneLineWhenSlapproxyDoesNotServeInTime() throws Exception {
+    HttpServer unavailable = slapproxyAnswering(503);
+    try {
+      int port = unavailable.getAddress().getPort();
+      Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\nport = " + port + "\ndatabase_uri = proxy.db\n");
+      FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
+      ProxyStartCommand command = new ProxyStartCommand(ca.service(), java.time.Duration.ofMillis(500));
+      TestContext context = new TestContext(dir);
+      command.configure(plan(context, "--cfg", cfg.toString()));
+      CommandFailure failure = assertThrows(CommandFailure.class, () -> command.run(context, List.of("--cfg", cfg.toString())));
+      assertEquals(1, failure.exitCode());
+      assertTrue(failure.getMessage().startsWith("slapproxy is not serving on http://127.0.0.1:" + port + "/"),
+          failure.getMessage());
+      assertTrue(failure.getMessage().contains("HTTP 503"), failure.getMessage());
+      assertEquals(0, context.keptRunning.get());
+      assertEquals("", context.stderr(), "no start line when it does not serve");
+    } finally {
+      unavailable.stop(0);
+    }
+  }
+
+  @Test
+  void aStopDuringTheWaitEndsIt() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\nport = " + closedPort + "\ndatabase_uri = proxy.db\n");
+    ProxyStartCommand command = new ProxyStartCommand(new FakeConfigurationAdmin().service());
     TestContext context = new TestContext(dir);
-    java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(-1);
-    Thread thread = new Thread(() -> {
-      try {
-        exit.set(command.run(context, List.of("--cfg", cfg.toString())));
-      } catch (Exception e) {
-        exit.set(99);
-      }
-    });
-    thread.start();
-    assertTrue(context.awaitStderr("Starting slapproxy", 30));
-    thread.interrupt();
-    thread.join(TimeUnit.SECONDS.toMillis(30));
-    assertEquals(0, exit.get());
-    assertNull(ca.properties.get("unknown"));
+    Future<Integer> running = executor.submit(() -> command.run(context, List.of("--cfg", cfg.toString())));
+    command.deactivate();
+    java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+        () -> running.get(30, TimeUnit.SECONDS));
+    assertTrue(failed.getCause() instanceof CommandFailure, failed.toString());
+    assertTrue(failed.getCause().getMessage().startsWith("proxy start was stopped"), failed.getCause().getMessage());
   }
 
   @Test

@@ -32,6 +32,8 @@ final class TestContext implements CommandContext {
   final Map<String, String> environment = new HashMap<>();
   final Map<String, String> properties = new HashMap<>();
   final Path workingDirectory;
+  /** How many times the command handed its services to the runtime. */
+  final java.util.concurrent.atomic.AtomicInteger keptRunning = new java.util.concurrent.atomic.AtomicInteger();
 
   TestContext(Path workingDirectory) {
     this.workingDirectory = workingDirectory;
@@ -108,5 +110,10 @@ final class TestContext implements CommandContext {
   @Override
   public Optional<String> property(String name) {
     return Optional.ofNullable(properties.get(name));
+  }
+
+  @Override
+  public void keepRuntimeRunning() {
+    keptRunning.incrementAndGet();
   }
 }

@@ -1,4 +1,4 @@
-package org.slapos.itest.proxy;
+package org.slapos.itest.support;
 
 import static org.junit.Assert.assertEquals;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
@@ -26,7 +26,9 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.ops4j.pax.exam.Option;
@@ -34,7 +36,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.slapos.itest.support.SlaposTestSupport;
 import org.slapos.master.api.MasterStore;
 import org.slapos.master.api.ProxyConfiguration;
 import org.slapos.slap.api.Computer;
@@ -59,17 +60,20 @@ import org.sqlite.SQLiteConfig;
  * its own framework, hence its own database; the tests of a class share it and keep apart through
  * {@link #unique} names and computers.
  */
-final class LocalProxy {
+public final class LocalProxy {
   /** Framework property: the work directory of the class (database, second proxy...). */
-  static final String WORK_PROPERTY = "slapos.itest.work";
-  static final String HTTP_PORT = "org.osgi.service.http.port";
-  static final String HTTP_HOST = "org.apache.felix.http.host";
+  public static final String WORK_PROPERTY = "slapos.itest.work";
+  /** Framework property: the port slapproxy listens on (its own connector). */
+  public static final String PROXY_PORT_PROPERTY = "slapos.itest.proxy.port";
+  public static final String HTTP_PORT = "org.osgi.service.http.port";
+  public static final String HTTP_HOST = "org.apache.felix.http.host";
   /** The store's default computer (slapos.cfg computer_id). */
-  static final String DEFAULT_COMPUTER = "computer";
-  static final long TIMEOUT_MILLIS = SlaposTestSupport.SERVICE_TIMEOUT_MILLIS;
+  public static final String DEFAULT_COMPUTER = "computer";
+  public static final long TIMEOUT_MILLIS = SlaposTestSupport.SERVICE_TIMEOUT_MILLIS;
+  /** Pause between two polls of a port that is not open yet. */
+  private static final long POLL_PAUSE_MILLIS = 20;
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
-  private static final Object POLL = new Object();
 
   private final String url;
   private final Path database;
@@ -88,7 +92,7 @@ final class LocalProxy {
   // Driver side
 
   /** A fresh work directory for one IT class (driver side), deleted when the test JVM exits. */
-  static Path newWorkDirectory(String name) {
+  public static Path newWorkDirectory(String name) {
     Path work;
     try {
       work = Files.createTempDirectory("slapos-" + name + "-");
@@ -105,17 +109,21 @@ final class LocalProxy {
     return work;
   }
 
-  /** The master runtime, Felix HTTP on 127.0.0.1 and a free port, and the work directory. */
-  static Option[] options(Path work, Option... extra) {
+  /**
+   * The master runtime, the work directory, and two ports on 127.0.0.1: Felix HTTP's own connector
+   * (as {@code slapos proxy start} configures it, nobody talks to it) and slapproxy's listener.
+   */
+  public static Option[] options(Path work, Option... extra) {
     List<Option> options = new ArrayList<>();
     options.add(frameworkProperty(HTTP_HOST).value("127.0.0.1"));
-    options.add(frameworkProperty(HTTP_PORT).value(Integer.toString(SlaposTestSupport.freePort())));
+    options.add(frameworkProperty(HTTP_PORT).value("0"));
+    options.add(frameworkProperty(PROXY_PORT_PROPERTY).value(Integer.toString(SlaposTestSupport.freePort())));
     options.add(frameworkProperty(WORK_PROPERTY).value(work.toAbsolutePath().toString()));
     options.addAll(List.of(extra));
     return SlaposTestSupport.runtime("master", options.toArray(new Option[0]));
   }
 
-  static void deleteWorkDirectory(Path work) throws IOException {
+  public static void deleteWorkDirectory(Path work) throws IOException {
     if (work == null || !Files.exists(work)) {
       return;
     }
@@ -129,7 +137,7 @@ final class LocalProxy {
   // ---------------------------------------------------------------------------------------------
   // Container side
 
-  static Path workDirectory(BundleContext context) {
+  public static Path workDirectory(BundleContext context) {
     String work = context.getProperty(WORK_PROPERTY);
     if (work == null) {
       throw new IllegalStateException("No framework property " + WORK_PROPERTY);
@@ -138,11 +146,11 @@ final class LocalProxy {
   }
 
   /** Configures store and proxy on {@code <work>/proxy.db}, and waits until the proxy answers. */
-  static LocalProxy start(BundleContext context, Map<String, Object> proxyProperties) throws Exception {
+  public static LocalProxy start(BundleContext context, Map<String, Object> proxyProperties) throws Exception {
     return start(context, workDirectory(context).resolve("proxy.db"), proxyProperties);
   }
 
-  static LocalProxy start(BundleContext context, Path database, Map<String, Object> proxyProperties)
+  public static LocalProxy start(BundleContext context, Path database, Map<String, Object> proxyProperties)
       throws Exception {
     ConfigurationAdmin admin = SlaposTestSupport.awaitService(context, ConfigurationAdmin.class, null, TIMEOUT_MILLIS);
     Hashtable<String, Object> store = new Hashtable<>();
@@ -153,35 +161,42 @@ final class LocalProxy {
     Hashtable<String, Object> proxy = new Hashtable<>();
     proxy.put(ProxyConfiguration.SOFTWARE_PRODUCT_LIST, new String[0]);
     proxy.put(ProxyConfiguration.MULTIMASTER, new String[0]);
+    proxy.put(ProxyConfiguration.HTTP_HOST, "127.0.0.1");
+    proxy.put(ProxyConfiguration.HTTP_PORT, Integer.parseInt(context.getProperty(PROXY_PORT_PROPERTY)));
     proxy.putAll(proxyProperties);
     admin.getConfiguration(ProxyConfiguration.PID, "?").update(proxy);
 
     SlaposTestSupport.awaitService(context, MasterStore.class, null, TIMEOUT_MILLIS);
     SlapConnector connector = SlaposTestSupport.awaitService(context, SlapConnector.class, null, TIMEOUT_MILLIS);
-    String url = "http://127.0.0.1:" + context.getProperty(HTTP_PORT) + "/";
+    String url = "http://127.0.0.1:" + context.getProperty(PROXY_PORT_PROPERTY) + "/";
     awaitAnswer(url);
     return new LocalProxy(url, database, connector);
   }
 
-  /** Polls GET /getRunId until the servlet answers 200, within the deadline. */
-  static void awaitAnswer(String url) throws InterruptedException {
+  /**
+   * Waits until slapproxy answers {@code GET /getRunId} with 200, within the deadline. Its listener
+   * holds a connection until the endpoints are dispatched, so a request that connects simply waits
+   * for them; the poll only covers the time before the listener exists (connection refused).
+   */
+  public static void awaitAnswer(String url) throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + Duration.ofMillis(TIMEOUT_MILLIS).toNanos();
     String last = "nothing";
     while (System.nanoTime() < deadline) {
+      long left = deadline - System.nanoTime();
       try {
         HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(url + "getRunId"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            .timeout(Duration.ofNanos(Math.max(left, 1))).build(), HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() == 200) {
           return;
         }
         last = answer.statusCode() + " " + answer.body();
-      } catch (IOException notYet) {
-        last = notYet.toString();
+      } catch (IOException notListeningYet) {
+        last = notListeningYet.toString();
       }
-      // Not serving yet: ask again a little later, until the deadline.
-      synchronized (POLL) {
-        POLL.wait(50);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_PAUSE_MILLIS));
+      if (Thread.interrupted()) {
+        throw new InterruptedException("waiting for slapproxy at " + url);
       }
     }
     throw new AssertionError("slapproxy did not answer at " + url + " within " + TIMEOUT_MILLIS + " ms: " + last);
@@ -191,7 +206,7 @@ final class LocalProxy {
    * Runs {@code action} when the test probe stops, i.e. when Pax Exam stops the framework of the
    * class (container side).
    */
-  static void whenFrameworkStops(BundleContext context, AutoCloseable action) {
+  public static void whenFrameworkStops(BundleContext context, AutoCloseable action) {
     long probe = context.getBundle().getBundleId();
     context.addBundleListener((SynchronousBundleListener) event -> {
       if (event.getType() == BundleEvent.STOPPING && event.getBundle().getBundleId() == probe) {
@@ -204,35 +219,35 @@ final class LocalProxy {
     });
   }
 
-  String url() {
+  public String url() {
     return url;
   }
 
-  Path database() {
+  public Path database() {
     return database;
   }
 
-  Slap slap() {
+  public Slap slap() {
     return slap;
   }
 
   /** A new connection (a new client), e.g. one per thread. */
-  Slap newConnection() throws SlapException {
+  public Slap newConnection() throws SlapException {
     return connector.initializeConnection(url);
   }
 
   /** A connection of our client to another master (e.g. a second proxy). */
-  Slap connect(String masterUrl) throws SlapException {
+  public Slap connect(String masterUrl) throws SlapException {
     return connector.initializeConnection(masterUrl);
   }
 
   /** {@code base-N}, unique in this framework: the tests of a class share the database. */
-  static String unique(String base) {
+  public static String unique(String base) {
     return base + "-" + COUNTER.incrementAndGet();
   }
 
   /** A new computer, formatted with {@code partitions} partitions slappart0..n-1. */
-  String newComputer(int partitions) throws SlapException {
+  public String newComputer(int partitions) throws SlapException {
     String computer = unique("COMP");
     format(slap, computer, partitions);
     return computer;
@@ -242,7 +257,7 @@ final class LocalProxy {
    * fmt(n, C) of slap-protocol §7: loadComputerConfigurationFromXML with the dict slapformat
    * sends, each partition with addresses 1.2.3.4 and 4.3.2.1 on tap0.
    */
-  static void format(Slap slap, String computer, int partitions) throws SlapException {
+  public static void format(Slap slap, String computer, int partitions) throws SlapException {
     List<String> references = new ArrayList<>();
     for (int i = 0; i < partitions; i++) {
       references.add("slappart" + i);
@@ -250,11 +265,11 @@ final class LocalProxy {
     format(slap, computer, references);
   }
 
-  static void format(Slap slap, String computer, List<String> partitionReferences) throws SlapException {
+  public static void format(Slap slap, String computer, List<String> partitionReferences) throws SlapException {
     assertEquals("done", slap.registerComputer(computer).updateConfiguration(computerXml(computer, partitionReferences)));
   }
 
-  static String computerXml(String computer, List<String> partitionReferences) {
+  public static String computerXml(String computer, List<String> partitionReferences) {
     Map<String, List<String>> addresses = new LinkedHashMap<>();
     for (String reference : partitionReferences) {
       addresses.put(reference, List.of("tap0", "1.2.3.4", "4.3.2.1"));
@@ -263,7 +278,7 @@ final class LocalProxy {
   }
 
   /** Partition reference → [tap name, address...]. */
-  static String computerXml(String computer, Map<String, List<String>> partitionAddresses) {
+  public static String computerXml(String computer, Map<String, List<String>> partitionAddresses) {
     List<Object> partitions = new ArrayList<>();
     partitionAddresses.forEach((reference, tapAndAddresses) -> {
       Map<String, Object> p = new LinkedHashMap<>();
@@ -292,17 +307,17 @@ final class LocalProxy {
   }
 
   /** A fresh view of a computer (the client caches what it fetched per Computer object). */
-  Computer computer(String computer) {
+  public Computer computer(String computer) {
     return slap.registerComputer(computer);
   }
 
   /** The partitions of a computer, freshly fetched with getFullComputerInformation. */
-  List<ComputerPartition> partitions(String computer) throws SlapException {
+  public List<ComputerPartition> partitions(String computer) throws SlapException {
     return computer(computer).getComputerPartitionList();
   }
 
   /** The partition of {@code computer} with that instance title (fresh). */
-  static ComputerPartition byTitle(Slap slap, String computer, String title) throws SlapException {
+  public static ComputerPartition byTitle(Slap slap, String computer, String title) throws SlapException {
     for (ComputerPartition p : slap.registerComputer(computer).getComputerPartitionList()) {
       if (title.equals(parameters(p).get("instance_title"))) {
         return p;
@@ -312,19 +327,19 @@ final class LocalProxy {
   }
 
   /** A fresh registerComputerPartition of (computer, partition). */
-  ComputerPartition partition(String computer, String partition) throws SlapException {
+  public ComputerPartition partition(String computer, String partition) throws SlapException {
     return slap.registerComputerPartition(computer, partition);
   }
 
   /** The {@code _parameter_dict} a partition carries (no fetch). */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> parameters(ComputerPartition partition) {
+  public static Map<String, Object> parameters(ComputerPartition partition) {
     Object parameters = partition.getAttributes().get("_parameter_dict");
     return parameters instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
   }
 
   /** The {@code timestamp} of a partition's parameters (a str(float), as slapproxy sends it). */
-  static String timestamp(ComputerPartition partition) {
+  public static String timestamp(ComputerPartition partition) {
     Object timestamp = parameters(partition).get("timestamp");
     if (timestamp == null) {
       throw new AssertionError("no timestamp in " + parameters(partition));
@@ -333,36 +348,36 @@ final class LocalProxy {
   }
 
   /** The stored timestamp of (computer, partition), as the node sees it. */
-  String storedTimestamp(String computer, String partition) throws SlapException {
+  public String storedTimestamp(String computer, String partition) throws SlapException {
     ComputerPartition fresh = partition(computer, partition);
     fresh.getInstanceParameterDict();
     return timestamp(fresh);
   }
 
-  static int compareTimestamps(String a, String b) {
+  public static int compareTimestamps(String a, String b) {
     return new BigDecimal(a).compareTo(new BigDecimal(b));
   }
 
   /** Now, as a time.time() float, with microseconds. */
-  static double now() {
+  public static double now() {
     Instant now = Instant.now();
     return now.getEpochSecond() + now.getNano() / 1e9;
   }
 
   /** {@code request} as the user (OpenOrder) on {@code computer} (SLA computer_guid). */
-  ComputerPartition requestOn(String computer, String softwareRelease, String title) throws SlapException {
+  public ComputerPartition requestOn(String computer, String softwareRelease, String title) throws SlapException {
     return slap.registerOpenOrder().request(InstanceRequest.builder(softwareRelease, title)
         .filter("computer_guid", computer).build());
   }
 
   /** A call that may fail (the JUnit bundle of Pax Exam is 4.12: no assertThrows). */
   @FunctionalInterface
-  interface Call {
+  public interface Call {
     void run() throws Exception;
   }
 
   /** Asserts that {@code call} throws a {@code type}, and returns it. */
-  static <T extends Throwable> T assertFails(Class<T> type, Call call) {
+  public static <T extends Throwable> T assertFails(Class<T> type, Call call) {
     try {
       call.run();
     } catch (Throwable e) {
@@ -378,11 +393,11 @@ final class LocalProxy {
   // Database (read-only, as an operator would look at it)
 
   /** Rows of a query on the proxy database, read-only, each row as column name → value. */
-  List<Map<String, Object>> rows(String sql, Object... arguments) throws SQLException {
+  public List<Map<String, Object>> rows(String sql, Object... arguments) throws SQLException {
     return rows(database, sql, arguments);
   }
 
-  static List<Map<String, Object>> rows(Path database, String sql, Object... arguments) throws SQLException {
+  public static List<Map<String, Object>> rows(Path database, String sql, Object... arguments) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     config.setBusyTimeout(10_000);
@@ -407,7 +422,7 @@ final class LocalProxy {
   }
 
   /** The partition17 row of (computer, reference). */
-  Map<String, Object> partitionRow(String computer, String reference) throws SQLException {
+  public Map<String, Object> partitionRow(String computer, String reference) throws SQLException {
     List<Map<String, Object>> rows = rows("SELECT * FROM partition17 WHERE computer_reference = ? AND reference = ?",
         computer, reference);
     assertEquals(rows.toString(), 1, rows.size());
@@ -417,13 +432,13 @@ final class LocalProxy {
   // ---------------------------------------------------------------------------------------------
   // Raw HTTP, for what our client never sends (extra headers, malformed calls)
 
-  HttpResponse<String> get(String path, String... fields) throws IOException, InterruptedException {
+  public HttpResponse<String> get(String path, String... fields) throws IOException, InterruptedException {
     String query = form(fields);
     return http.send(HttpRequest.newBuilder(URI.create(url + path + (query.isEmpty() ? "" : "?" + query)))
         .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
-  HttpResponse<String> post(String path, Map<String, String> headers, String... fields)
+  public HttpResponse<String> post(String path, Map<String, String> headers, String... fields)
       throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/x-www-form-urlencoded")
