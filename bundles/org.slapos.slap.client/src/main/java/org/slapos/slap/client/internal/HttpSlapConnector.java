@@ -76,8 +76,9 @@ public final class HttpSlapConnector implements SlapConnector {
     return mapper;
   }
 
+  /** Ends the HTTP clients' threads; connections made from this connector fail afterwards. */
   @Deactivate
-  void deactivate() {
+  public void deactivate() {
     hateoasUrls.clear();
     transports.values().forEach(versioned -> versioned.transport().close());
     transports.clear();
