@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -209,7 +210,8 @@ final class Multimaster {
    * and it leaves no client (nor its threads) behind.
    */
   private String getRunId(URI probe, ServerTrust trust) throws IOException, GeneralSecurityException {
-    HttpURLConnection connection = (HttpURLConnection) probe.toURL().openConnection();
+    // No proxy, as java.net.http (used for forwarding) does by default.
+    HttpURLConnection connection = (HttpURLConnection) probe.toURL().openConnection(Proxy.NO_PROXY);
     if (connection instanceof HttpsURLConnection https) {
       if (!trust.verifies() && insecureProbeWarned.compareAndSet(false, true)) {
         LOG.warn("TLS server certificate verification is turned off for multimaster {} ({} = true): anyone on the "
