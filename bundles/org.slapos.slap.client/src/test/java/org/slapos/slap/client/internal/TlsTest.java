@@ -158,6 +158,22 @@ class TlsTest {
   }
 
   @Test
+  void anHttpMasterDoesNotReadTheCaFileUntilItRedirectsToHttps() throws Exception {
+    ScriptedMaster secure = httpsMaster(false);
+    ScriptedMaster master = ScriptedMaster.http();
+    masters.add(master);
+    master.on("/getComputerStatus", Reply.ok("<marshal><dictionary id=\"i2\"/></marshal>"));
+    master.on("/computerBang", Reply.redirect(secure.url() + "computerBang"));
+    Path missing = dir.resolve("missing-ca.crt");
+    Slap slap = connector.initializeConnection(master.url(), ConnectionOptions.builder().masterCaFile(missing).build());
+    slap.registerComputer("COMP-1").getStatus();
+    assertEquals(1, master.count("/getComputerStatus"), "plain http works without reading the CA file");
+    ConnectionError error = assertThrows(ConnectionError.class, () -> slap.registerComputer("COMP-1").bang("x"));
+    assertTrue(error.getMessage().contains("Cannot read master CA file " + missing), error.getMessage());
+    assertEquals(0, secure.count("/computerBang"));
+  }
+
+  @Test
   void aMasterCaFileThatCannotBeReadIsAnAuthenticationErrorNamingIt() throws Exception {
     ScriptedMaster master = httpsMaster(false);
     Path missing = dir.resolve("missing-ca.crt");
