@@ -3,18 +3,23 @@ package org.slapos.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import javax.net.ssl.HttpsURLConnection;
 import org.slapos.master.api.MasterStore;
 import org.slapos.master.api.MasterStoreException;
 import org.slapos.master.api.ProxyConfiguration;
@@ -25,6 +30,7 @@ import org.slapos.slap.api.ResourceNotReady;
 import org.slapos.slap.api.Slap;
 import org.slapos.slap.api.SlapConnector;
 import org.slapos.slap.api.SlapException;
+import org.slapos.slap.client.tls.ServerTrust;
 import org.slapos.slap.marshal.SlapObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +38,37 @@ import org.slf4j.LoggerFactory;
 /**
  * Forwarding of requests to other masters (slap-protocol §3.9): a request for a new instance goes to
  * another master when its SLA names that master, or when its software release is listed for one.
+ *
+ * <p>Every https connection to another master verifies its certificate (JVM trust store plus the
+ * section's {@code ca_file}, host name included) unless the section says
+ * {@code insecure_skip_tls_verify = true}, which is logged once. Python's slapproxy verifies nothing.
  */
 final class Multimaster {
   private static final Logger LOG = LoggerFactory.getLogger(Multimaster.class);
 
-  /** One {@code [multimaster/<url>]} section. */
-  record Entry(String url, String key, String cert, List<String> softwareReleaseList, String computer, String partition) {
+  /** Entry field: PEM CA certificates trusted for this master besides the JVM's trust store. */
+  static final String CA_FILE = "ca_file";
+  /** Entry field: {@code true} accepts any server certificate from this master (test set-ups only). */
+  static final String INSECURE_SKIP_TLS_VERIFY = "insecure_skip_tls_verify";
+
+  /**
+   * One {@code [multimaster/<url>]} section.
+   *
+   * @param caFile {@link #CA_FILE}, or null
+   * @param verifyServerCertificate false when the section sets {@link #INSECURE_SKIP_TLS_VERIFY}
+   */
+  record Entry(String url, String key, String cert, String caFile, boolean verifyServerCertificate,
+      List<String> softwareReleaseList, String computer, String partition) {
+
+    /** A section without TLS settings: verified against the JVM's trust store. */
+    Entry(String url, String key, String cert, List<String> softwareReleaseList, String computer, String partition) {
+      this(url, key, cert, null, true, softwareReleaseList, computer, partition);
+    }
+
+    ServerTrust trust() {
+      return verifyServerCertificate ? ServerTrust.verified(caFile == null ? null : Path.of(caFile),
+          "CA file of multimaster " + url) : ServerTrust.insecure();
+    }
   }
 
   /** What a forwarded request answered. */
@@ -48,14 +79,13 @@ final class Multimaster {
   private final String runId;
   private final Duration timeout;
   private final Supplier<SlapConnector> connector;
-  private final HttpClient http;
+  private final AtomicBoolean insecureProbeWarned = new AtomicBoolean();
 
   Multimaster(Map<String, Entry> entries, String runId, Duration timeout, Supplier<SlapConnector> connector) {
     this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
     this.runId = runId;
     this.timeout = timeout;
     this.connector = connector;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
   }
 
   Map<String, Entry> entries() {
@@ -98,10 +128,31 @@ final class Multimaster {
         }
       }
       String url = node.get("url").asText();
-      result.put(url, new Entry(url, text(node, "key"), text(node, "cert"), List.copyOf(list), text(node, "computer"),
-          text(node, "partition")));
+      boolean skipVerify = flag(node, INSECURE_SKIP_TLS_VERIFY, url);
+      result.put(url, new Entry(url, text(node, "key"), text(node, "cert"), text(node, CA_FILE), !skipVerify,
+          List.copyOf(list), text(node, "computer"), text(node, "partition")));
     }
     return result;
+  }
+
+  /** A JSON boolean, or a string with Python getboolean's words; absent means false. */
+  private static boolean flag(JsonNode node, String field, String url) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return false;
+    }
+    if (value.isBoolean()) {
+      return value.booleanValue();
+    }
+    switch (value.asText().strip().toLowerCase(Locale.ROOT)) {
+      case "1": case "yes": case "true": case "on":
+        return true;
+      case "0": case "no": case "false": case "off": case "":
+        return false;
+      default:
+        throw new IllegalArgumentException(ProxyConfiguration.MULTIMASTER + ": " + field + " of " + url
+            + " is not a boolean: " + value.asText());
+    }
   }
 
   private static String text(JsonNode node, String field) {
@@ -138,15 +189,49 @@ final class Multimaster {
     if (url.equals("http://" + exchange.host() + ":" + exchange.serverPort() + "/")) {
       return true;
     }
+    URI probe;
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url).resolve("/getRunId")).timeout(timeout).GET().build();
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 && runId.equals(response.body());
-    } catch (IOException | RuntimeException e) {
+      probe = URI.create(url).resolve("/getRunId");
+    } catch (IllegalArgumentException e) {
       return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    }
+    Entry entry = entries.get(url);
+    ServerTrust trust = entry == null ? ServerTrust.verified(null, "CA file") : entry.trust();
+    try {
+      return runId.equals(getRunId(probe, trust));
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      LOG.debug("{} is not this master: {}", url, e.toString());
       return false;
+    }
+  }
+
+  /**
+   * GET getRunId, or null when the answer is not 200. A plain connection per call: the probe is rare,
+   * and it leaves no client (nor its threads) behind.
+   */
+  private String getRunId(URI probe, ServerTrust trust) throws IOException, GeneralSecurityException {
+    // No proxy, as java.net.http (used for forwarding) does by default.
+    HttpURLConnection connection = (HttpURLConnection) probe.toURL().openConnection(Proxy.NO_PROXY);
+    if (connection instanceof HttpsURLConnection https) {
+      if (!trust.verifies() && insecureProbeWarned.compareAndSet(false, true)) {
+        LOG.warn("TLS server certificate verification is turned off for multimaster {} ({} = true): anyone on the "
+            + "network path can impersonate it. Logged once.", probe.resolve("/"), INSECURE_SKIP_TLS_VERIFY);
+      }
+      // The default host name verifier is kept: with it, the JDK checks the name in the handshake.
+      https.setSSLSocketFactory(trust.sslContext(null, false).getSocketFactory());
+    }
+    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    connection.setConnectTimeout(millis);
+    connection.setReadTimeout(millis);
+    try {
+      if (connection.getResponseCode() != 200) {
+        return null;
+      }
+      try (InputStream in = connection.getInputStream()) {
+        return new String(in.readNBytes(1024), StandardCharsets.UTF_8);
+      }
+    } finally {
+      connection.disconnect();
     }
   }
 
@@ -173,7 +258,12 @@ final class Multimaster {
       throw new HttpFailure(503, "Cannot forward the request to " + masterUrl + ": no SLAP client is available");
     }
     LOG.info("Forwarding request of {} (state={}) to {}", reference, state, masterUrl);
-    ConnectionOptions.Builder options = ConnectionOptions.builder().timeout(timeout);
+    // The connector verifies the server with the section's trust, and warns once if told not to.
+    ConnectionOptions.Builder options = ConnectionOptions.builder().timeout(timeout)
+        .verifyServerCertificate(entry.verifyServerCertificate());
+    if (entry.caFile() != null) {
+      options.masterCaFile(Path.of(entry.caFile()));
+    }
     if (entry.key() != null) {
       options.keyFile(Path.of(entry.key()));
     }

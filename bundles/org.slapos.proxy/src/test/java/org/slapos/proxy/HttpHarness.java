@@ -1,6 +1,8 @@
 package org.slapos.proxy;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * Serves {@link SlapEndpoints} over real HTTP on a loopback port with the JDK's small HTTP server,
@@ -19,10 +22,25 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpHarness implements AutoCloseable {
   private final HttpServer server;
+  private final String scheme;
   private final ExecutorService executor = Executors.newFixedThreadPool(8);
 
   HttpHarness(SlapEndpoints endpoints) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this(endpoints, null);
+  }
+
+  /** Over https with {@code tls}'s server certificate when it is not null. */
+  HttpHarness(SlapEndpoints endpoints, SSLContext tls) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      server = HttpServer.create(address, 0);
+      scheme = "http";
+    } else {
+      HttpsServer https = HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+      scheme = "https";
+    }
     server.setExecutor(executor);
     server.createContext("/", http -> {
       try (InputStream in = http.getRequestBody()) {
@@ -30,7 +48,7 @@ final class HttpHarness implements AutoCloseable {
         Map<String, List<String>> headers = new LinkedHashMap<>(http.getRequestHeaders());
         String path = http.getRequestURI().getRawPath();
         Exchange exchange = new Exchange(http.getRequestMethod(), UrlText.decode(path, false),
-            http.getRequestURI().getRawQuery(), body == null ? new byte[0] : body, headers, "http",
+            http.getRequestURI().getRawQuery(), body == null ? new byte[0] : body, headers, scheme,
             "127.0.0.1", http.getLocalAddress().getPort());
         Reply reply = endpoints.handle(exchange);
         http.getResponseHeaders().set("Content-Type", reply.contentType());
@@ -49,9 +67,9 @@ final class HttpHarness implements AutoCloseable {
     server.start();
   }
 
-  /** {@code http://127.0.0.1:<port>/} */
+  /** {@code http://127.0.0.1:<port>/} (or https) */
   String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/";
   }
 
   @Override

@@ -3,14 +3,35 @@ package org.slapos.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +42,7 @@ import org.slapos.master.api.PartitionInfo;
 import org.slapos.slap.client.internal.HttpSlapConnector;
 import org.slapos.slap.marshal.Marshal;
 import org.slapos.slap.marshal.SlapObject;
+import org.slf4j.LoggerFactory;
 
 /**
  * slap-protocol §7.8: a local proxy forwards requests to an external proxy, both served over real
@@ -32,12 +54,17 @@ class MultimasterTest {
   static final String NOT_LISTED_SR = "http://slapos.example/external_software_release_not_listed.cfg";
 
   @TempDir
+  static Path tlsDir;
+  static SSLContext serverTls;
+
+  @TempDir
   Path dir;
   ProxyFixture external;
   HttpHarness externalHttp;
   ProxyFixture local;
   HttpHarness localHttp;
   String externalUrl;
+  HttpSlapConnector connector;
 
   @BeforeEach
   void open() throws Exception {
@@ -47,11 +74,58 @@ class MultimasterTest {
     externalHttp = new HttpHarness(external.endpoints);
     externalUrl = externalHttp.url();
     external.store.formatComputer(format("external_computer", 3));
-    HttpSlapConnector connector = new HttpSlapConnector();
+    connector = new HttpSlapConnector();
     local = new ProxyFixture(dir.resolve("local"), "computer", Map.of(), Map.of(externalUrl,
         new Multimaster.Entry(externalUrl, null, null, List.of(EXTERNAL_SR), null, null)), () -> connector);
     localHttp = new HttpHarness(local.endpoints);
     local.store.formatComputer(format("computer", 2));
+  }
+
+  /**
+   * A self-signed server certificate for 127.0.0.1 ({@code server.crt}) and a client certificate and key
+   * ({@code client.crt}, {@code client.key}), made now with the JDK's keytool: no key is committed.
+   */
+  @BeforeAll
+  static void certificates() throws Exception {
+    keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-validity", "2",
+        "-ext", "san=ip:127.0.0.1,dns:localhost", "-keystore", tlsDir.resolve("server.p12").toString(),
+        "-storetype", "PKCS12", "-storepass", "changeit");
+    keytool("-genkeypair", "-alias", "client", "-keyalg", "EC", "-dname", "CN=forwarder", "-validity", "2",
+        "-keystore", tlsDir.resolve("client.p12").toString(), "-storetype", "PKCS12", "-storepass", "changeit");
+    KeyStore server = load("server");
+    Files.writeString(tlsDir.resolve("server.crt"), pem("CERTIFICATE", server.getCertificate("server").getEncoded()));
+    KeyStore client = load("client");
+    Files.writeString(tlsDir.resolve("client.crt"), pem("CERTIFICATE", client.getCertificate("client").getEncoded()));
+    Files.writeString(tlsDir.resolve("client.key"),
+        pem("PRIVATE KEY", ((PrivateKey) client.getKey("client", "changeit".toCharArray())).getEncoded()));
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(server, "changeit".toCharArray());
+    serverTls = SSLContext.getInstance("TLS");
+    serverTls.init(keys.getKeyManagers(), null, null);
+  }
+
+  private static KeyStore load(String name) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(tlsDir.resolve(name + ".p12"))) {
+      store.load(in, "changeit".toCharArray());
+    }
+    return store;
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+
+  private static void keytool(String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+    command.addAll(List.of(arguments));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      throw new IllegalStateException("keytool failed: " + output);
+    }
   }
 
   @AfterEach
@@ -60,6 +134,7 @@ class MultimasterTest {
     local.close();
     externalHttp.close();
     external.close();
+    connector.deactivate();
   }
 
   static ComputerFormat format(String computer, int n) {
@@ -239,6 +314,111 @@ class MultimasterTest {
       assertEquals(404, reply.status());
       assertEquals(EndpointsTest.page(404, "Not Found",
           "External master https://secure.example/ configuration did not specify key or certificate."), reply.bodyText());
+    }
+  }
+
+  // ---- verified TLS to other masters --------------------------------------------------------------
+
+  /** The external proxy served over https, and a local proxy forwarding EXTERNAL_SR to it per {@code entry}. */
+  private Reply forwardOverHttps(java.util.function.Function<String, Multimaster.Entry> entry) throws Exception {
+    HttpSlapConnector connector = new HttpSlapConnector();
+    Files.createDirectories(dir.resolve("tls"));
+    try (HttpHarness secureExternal = new HttpHarness(external.endpoints, serverTls)) {
+      String url = secureExternal.url();
+      try (ProxyFixture forwarder = new ProxyFixture(dir.resolve("tls"), "computer", Map.of(),
+          Map.of(url, entry.apply(url)), () -> connector)) {
+        forwarder.store.formatComputer(format("computer", 1));
+        return request(forwarder, null, EXTERNAL_SR, "Secure", Map.of("foo", "bar"), Map.of(), null);
+      }
+    } finally {
+      connector.deactivate();
+    }
+  }
+
+  private static Multimaster.Entry entry(String url, String caFile, boolean verify) {
+    return new Multimaster.Entry(url, tlsDir.resolve("client.key").toString(), tlsDir.resolve("client.crt").toString(),
+        caFile, verify, List.of(EXTERNAL_SR), null, null);
+  }
+
+  @Test
+  void forwardsToAnHttpsMasterTrustedThroughItsCaFile() throws Exception {
+    Reply reply = forwardOverHttps(url -> entry(url, tlsDir.resolve("server.crt").toString(), true));
+    assertEquals(200, reply.status(), reply.bodyText());
+    PartitionInfo remote = external.store.computerInformation("external_computer").partitions().get(0);
+    assertEquals("user_Secure", remote.title());
+  }
+
+  @Test
+  void anHttpsMasterWhoseCertificateIsNotTrustedGetsNothing() throws Exception {
+    Reply reply = forwardOverHttps(url -> entry(url, null, true));
+    assertEquals(502, reply.status(), reply.bodyText());
+    assertTrue(reply.bodyText().contains("PKIX path building failed"), reply.bodyText());
+    assertFalse(external.store.computerInformation("external_computer").partitions().get(0).hasInstance());
+  }
+
+  @Test
+  void skippingVerificationIsExplicitAndWarnedAbout() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(HttpSlapConnector.class);
+    ListAppender<ILoggingEvent> events = new ListAppender<>();
+    events.start();
+    logger.addAppender(events);
+    try {
+      Reply reply = forwardOverHttps(url -> entry(url, null, false));
+      assertEquals(200, reply.status(), reply.bodyText());
+      assertEquals(1, events.list.stream().filter(e -> e.getLevel() == Level.WARN).count(), events.list.toString());
+    } finally {
+      logger.detachAppender(events);
+    }
+  }
+
+  @Test
+  void parsesTheTlsSettingsOfASection() {
+    Map<String, Multimaster.Entry> masters = Multimaster.parse(new String[] {
+        "{\"url\": \"https://a/\", \"ca_file\": \"/ca.pem\", \"software_release_list\": []}",
+        "{\"url\": \"https://b/\", \"insecure_skip_tls_verify\": \"true\"}",
+        "{\"url\": \"https://c/\", \"insecure_skip_tls_verify\": false}"});
+    assertEquals("/ca.pem", masters.get("https://a/").caFile());
+    assertTrue(masters.get("https://a/").verifyServerCertificate());
+    assertFalse(masters.get("https://b/").verifyServerCertificate());
+    assertTrue(masters.get("https://c/").verifyServerCertificate());
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Multimaster.parse(
+        new String[] {"{\"url\": \"https://d/\", \"insecure_skip_tls_verify\": \"maybe\"}"}));
+    assertEquals("multimaster: insecure_skip_tls_verify of https://d/ is not a boolean: maybe", error.getMessage());
+  }
+
+  /**
+   * Whether an https {@code master_url} is this proxy is asked to that URL (getRunId); the answer
+   * counts only from a verified server.
+   */
+  @Test
+  void anHttpsSelfCheckTrustsOnlyAVerifiedServer() throws Exception {
+    String runId = "run-42";
+    HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+    server.createContext("/getRunId", http -> {
+      byte[] body = runId.getBytes(StandardCharsets.UTF_8);
+      http.sendResponseHeaders(200, body.length);
+      http.getResponseBody().write(body);
+      http.close();
+    });
+    server.start();
+    try {
+      String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/";
+      Exchange exchange = new Exchange("POST", "/requestComputerPartition", null, new byte[0], Map.of(), "http",
+          "127.0.0.1", 5001);
+      Multimaster trusted = new Multimaster(Map.of(url, entry(url, tlsDir.resolve("server.crt").toString(), true)),
+          runId, Duration.ofSeconds(5), () -> null);
+      assertNull(trusted.target(exchange, url, NOT_LISTED_SR), "recognised as this proxy");
+      Multimaster untrusted = new Multimaster(Map.of(url, entry(url, null, true)), runId, Duration.ofSeconds(5),
+          () -> null);
+      assertEquals(url, untrusted.target(exchange, url, NOT_LISTED_SR), "an unverified answer is not believed");
+      Multimaster insecure = new Multimaster(Map.of(url, entry(url, null, false)), runId, Duration.ofSeconds(5),
+          () -> null);
+      assertNull(insecure.target(exchange, url, NOT_LISTED_SR), "believed when verification is turned off");
+      Multimaster unlisted = new Multimaster(Map.of(), runId, Duration.ofSeconds(5), () -> null);
+      assertEquals(404, assertThrows(HttpFailure.class, () -> unlisted.target(exchange, url, NOT_LISTED_SR)).status());
+    } finally {
+      server.stop(0);
     }
   }
 }

@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * {@code [slapconsole] key_file}/{@code cert_file}; when neither is set after that, from
  * {@code [slapos] key_file}/{@code cert_file}. An https master needs at least one of them. Paths are
  * {@code ~}-expanded, and relative ones are taken from the caller's working directory.
+ *
+ * <p>Not in slapos.core (which never verifies the master): the https master's certificate is verified
+ * against the JVM's trust store plus {@code [slapos] master_ca_file}, unless
+ * {@code [slapos] master_insecure_skip_tls_verify = true}.
  */
 public final class ClientConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.LOGGER_NAME);
@@ -30,13 +34,18 @@ public final class ClientConfiguration {
   private final String masterRestUrl;
   private final Path keyFile;
   private final Path certFile;
+  private final Path masterCaFile;
+  private final boolean verifyServerCertificate;
 
-  private ClientConfiguration(Path source, String masterUrl, String masterRestUrl, Path keyFile, Path certFile) {
+  private ClientConfiguration(Path source, String masterUrl, String masterRestUrl, Path keyFile, Path certFile,
+      Path masterCaFile, boolean verifyServerCertificate) {
     this.source = source;
     this.masterUrl = masterUrl;
     this.masterRestUrl = masterRestUrl;
     this.keyFile = keyFile;
     this.certFile = certFile;
+    this.masterCaFile = masterCaFile;
+    this.verifyServerCertificate = verifyServerCertificate;
   }
 
   /**
@@ -101,8 +110,16 @@ public final class ClientConfiguration {
           + config.sourceName() + " (required by the https master " + masterUrl + ")");
     }
     String restUrl = firstSet(config.get("slapos", "master_rest_url").orElse(null), null);
+    String caFile = firstSet(config.get("slapos", "master_ca_file").orElse(null), null);
+    boolean skipVerify;
+    try {
+      skipVerify = config.getBoolean("slapos", "master_insecure_skip_tls_verify", false);
+    } catch (ConfigException e) {
+      throw new CommandFailure(1, e.getMessage(), e);
+    }
     return new ClientConfiguration(config.source(), masterUrl, restUrl,
-        path(key, home, workingDirectory), path(cert, home, workingDirectory));
+        path(key, home, workingDirectory), path(cert, home, workingDirectory),
+        path(caFile, home, workingDirectory), !skipVerify);
   }
 
   private static String firstSet(String first, String second) {
@@ -138,14 +155,26 @@ public final class ClientConfiguration {
     return Optional.ofNullable(certFile);
   }
 
+  /** {@code [slapos] master_ca_file}: CA certificates trusted for the master besides the JVM's. */
+  public Optional<Path> masterCaFile() {
+    return Optional.ofNullable(masterCaFile);
+  }
+
+  /** False when {@code [slapos] master_insecure_skip_tls_verify} is true. */
+  public boolean verifyServerCertificate() {
+    return verifyServerCertificate;
+  }
+
   /** The connection options for {@link org.slapos.slap.api.SlapConnector#initializeConnection}. */
   public ConnectionOptions connectionOptions() {
-    return ConnectionOptions.builder().keyFile(keyFile).certFile(certFile).restUrl(masterRestUrl).build();
+    return ConnectionOptions.builder().keyFile(keyFile).certFile(certFile).masterCaFile(masterCaFile)
+        .verifyServerCertificate(verifyServerCertificate).restUrl(masterRestUrl).build();
   }
 
   @Override
   public String toString() {
     return "ClientConfiguration[" + source + ": master_url=" + masterUrl + ", master_rest_url=" + masterRestUrl
-        + ", key_file=" + keyFile + ", cert_file=" + certFile + "]";
+        + ", key_file=" + keyFile + ", cert_file=" + certFile + ", master_ca_file=" + masterCaFile
+        + (verifyServerCertificate ? "" : ", master_insecure_skip_tls_verify=true") + "]";
   }
 }

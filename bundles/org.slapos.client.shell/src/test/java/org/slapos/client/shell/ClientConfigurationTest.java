@@ -1,7 +1,9 @@
 package org.slapos.client.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,34 @@ class ClientConfigurationTest {
     ConnectionOptions options = configuration.connectionOptions();
     assertEquals(Optional.of("https://slap.example.com/hateoas"), options.restUrl());
     assertEquals(Optional.of(home.resolve(".slapos/key")), options.keyFile());
+  }
+
+  @Test
+  void serverVerificationSettings() throws Exception {
+    ClientConfiguration verified = load("""
+        [slapos]
+        master_url = https://slap.example.com/
+        master_ca_file = ~/ca.pem
+        [slapconsole]
+        cert_file = c.pem
+        """);
+    assertEquals(Optional.of(home.resolve("ca.pem")), verified.connectionOptions().masterCaFile());
+    assertTrue(verified.connectionOptions().verifyServerCertificate());
+    ClientConfiguration insecure = load("""
+        [slapos]
+        master_url = https://slap.example.com/
+        master_insecure_skip_tls_verify = true
+        [slapconsole]
+        cert_file = c.pem
+        """);
+    assertEquals(Optional.empty(), insecure.connectionOptions().masterCaFile());
+    assertFalse(insecure.connectionOptions().verifyServerCertificate());
+    CommandFailure failure = assertThrows(CommandFailure.class, () -> load("""
+        [slapos]
+        master_url = http://127.0.0.1/
+        master_insecure_skip_tls_verify = perhaps
+        """));
+    assertTrue(failure.getMessage().contains("master_insecure_skip_tls_verify"), failure.getMessage());
   }
 
   @Test

@@ -17,9 +17,12 @@ import org.slapos.config.SlaposConfig;
  * value of a key winning; {@code [multimaster/<url>]} sections describe other masters.
  */
 final class ProxyConfigFile {
-  /** One {@code [multimaster/<url>]} section. */
+  /**
+   * One {@code [multimaster/<url>]} section; {@code caFile} ({@code ca_file}) and
+   * {@code insecureSkipTlsVerify} ({@code insecure_skip_tls_verify}) are null when absent.
+   */
   record Master(String url, String key, String cert, List<String> softwareReleaseList, String computer,
-      String partition) {
+      String partition, String caFile, Boolean insecureSkipTlsVerify) {
   }
 
   final Path source;
@@ -66,7 +69,8 @@ final class ProxyConfigFile {
         } else if (section.startsWith("multimaster/")) {
           Map<String, String> s = config.section(section);
           masters.add(new Master(section.substring("multimaster/".length()), s.get("key"), s.get("cert"),
-              config.getList(section, "software_release_list"), s.get("computer"), s.get("partition")));
+              config.getList(section, "software_release_list"), s.get("computer"), s.get("partition"),
+              s.get("ca_file"), config.getBoolean(section, "insecure_skip_tls_verify").orElse(null)));
         }
       }
     } catch (ConfigException e) {

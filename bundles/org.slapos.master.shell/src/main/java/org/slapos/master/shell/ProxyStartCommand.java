@@ -178,6 +178,12 @@ public final class ProxyStartCommand implements SlaposCommand {
     if (master.partition() != null) {
       entry.put("partition", master.partition());
     }
+    if (master.caFile() != null && !master.caFile().isEmpty()) {
+      entry.put("ca_file", master.caFile());
+    }
+    if (master.insecureSkipTlsVerify() != null) {
+      entry.put("insecure_skip_tls_verify", master.insecureSkipTlsVerify());
+    }
     return entry;
   }
 

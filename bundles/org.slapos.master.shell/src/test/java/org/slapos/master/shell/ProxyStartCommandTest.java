@@ -99,6 +99,20 @@ class ProxyStartCommandTest {
   }
 
   @Test
+  void passesTheTlsSettingsOfMultimasterSections() throws Exception {
+    Path cfg = config("[slapos]\ncomputer_id = COMP-1\n[slapproxy]\ndatabase_uri = lib/proxy.db\n"
+        + "[multimaster/https://other/]\nkey = /k.pem\ncert = /c.pem\nca_file = /ca.pem\n"
+        + "[multimaster/https://test/]\nkey = /k.pem\ncert = /c.pem\ninsecure_skip_tls_verify = yes\n");
+    ProxyStartCommand.Plan plan = plan(new TestContext(dir), "--cfg", cfg.toString());
+    assertArrayEquals(new String[] {
+        "{\"url\": \"https://other/\", \"key\": \"/k.pem\", \"cert\": \"/c.pem\", \"software_release_list\": [], "
+            + "\"ca_file\": \"/ca.pem\"}",
+        "{\"url\": \"https://test/\", \"key\": \"/k.pem\", \"cert\": \"/c.pem\", \"software_release_list\": [], "
+            + "\"insecure_skip_tls_verify\": true}"},
+        plan.multimaster());
+  }
+
+  @Test
   void readsSlaposAndSlapproxySections() throws Exception {
     Path cfg = config("[slapos]\ncomputer_id = COMP-1\nsoftware_root = /opt/slapgrid\n"
         + "[slapproxy]\nhost = ::1\nport = 8081\ndatabase_uri = lib/proxy.db\n"

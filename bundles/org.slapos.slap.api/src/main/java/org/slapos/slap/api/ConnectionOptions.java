@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
-/** How to reach a master: client certificate, timeout and optional HATEOAS (REST) URL. Immutable. */
+/**
+ * How to reach a master: client certificate, server certificate checking, timeout and optional HATEOAS
+ * (REST) URL. Immutable.
+ */
 public final class ConnectionOptions {
   /** The Python library's default: 60 s for connect and read. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
@@ -13,6 +16,7 @@ public final class ConnectionOptions {
   private final Path keyFile;
   private final Path certFile;
   private final Path masterCaFile;
+  private final boolean verifyServerCertificate;
   private final Duration timeout;
   private final String restUrl;
 
@@ -20,6 +24,7 @@ public final class ConnectionOptions {
     this.keyFile = b.keyFile;
     this.certFile = b.certFile;
     this.masterCaFile = b.masterCaFile;
+    this.verifyServerCertificate = b.verifyServerCertificate;
     this.timeout = b.timeout;
     this.restUrl = b.restUrl;
   }
@@ -38,8 +43,20 @@ public final class ConnectionOptions {
   /** PEM certificate (chain) for TLS client authentication (used only with https URLs). */
   public Optional<Path> certFile() { return Optional.ofNullable(certFile); }
 
-  /** CA bundle to verify the master with; when absent the master's certificate is not verified, as in slapos.core. */
+  /**
+   * PEM CA certificates trusted for https masters in addition to the JVM's trust store
+   * ({@code master_ca_file}); used only while {@link #verifyServerCertificate()} is true.
+   */
   public Optional<Path> masterCaFile() { return Optional.ofNullable(masterCaFile); }
+
+  /**
+   * Whether an https server's certificate chain and host name are checked (the default: true), also
+   * after a redirect. False accepts any server certificate, which lets anyone on the path impersonate
+   * the master; it is for test set-ups only and is logged as a warning.
+   *
+   * @since 1.1
+   */
+  public boolean verifyServerCertificate() { return verifyServerCertificate; }
 
   public Duration timeout() { return timeout; }
 
@@ -47,7 +64,8 @@ public final class ConnectionOptions {
   public Optional<String> restUrl() { return Optional.ofNullable(restUrl); }
 
   public Builder toBuilder() {
-    return builder().keyFile(keyFile).certFile(certFile).masterCaFile(masterCaFile).timeout(timeout).restUrl(restUrl);
+    return builder().keyFile(keyFile).certFile(certFile).masterCaFile(masterCaFile)
+        .verifyServerCertificate(verifyServerCertificate).timeout(timeout).restUrl(restUrl);
   }
 
   /** Builder of {@link ConnectionOptions}. */
@@ -55,12 +73,15 @@ public final class ConnectionOptions {
     private Path keyFile;
     private Path certFile;
     private Path masterCaFile;
+    private boolean verifyServerCertificate = true;
     private Duration timeout = DEFAULT_TIMEOUT;
     private String restUrl;
 
     public Builder keyFile(Path v) { keyFile = v; return this; }
     public Builder certFile(Path v) { certFile = v; return this; }
     public Builder masterCaFile(Path v) { masterCaFile = v; return this; }
+    /** @since 1.1 */
+    public Builder verifyServerCertificate(boolean v) { verifyServerCertificate = v; return this; }
     public Builder timeout(Duration v) { timeout = Objects.requireNonNull(v, "timeout"); return this; }
     public Builder restUrl(String v) { restUrl = (v == null || v.isBlank()) ? null : v; return this; }
     public ConnectionOptions build() { return new ConnectionOptions(this); }

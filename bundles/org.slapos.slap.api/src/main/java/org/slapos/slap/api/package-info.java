@@ -4,5 +4,5 @@
  * service; everything else is reached from the {@link Slap} it returns.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.slapos.slap.api;

@@ -1,6 +1,5 @@
 package org.slapos.slap.client.internal;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +8,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
@@ -20,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.slapos.slap.api.AuthenticationError;
+import org.slapos.slap.client.tls.ServerTrust;
 
 /**
  * Reads the PEM files SlapOS uses for TLS client authentication, with the JDK only: certificates,
@@ -45,22 +43,11 @@ final class Pem {
   }
 
   static List<X509Certificate> readCertificates(Path file, String role) throws AuthenticationError {
-    String text = readText(file, role);
-    List<X509Certificate> certificates = new ArrayList<>();
     try {
-      CertificateFactory factory = CertificateFactory.getInstance("X.509");
-      for (Block block : blocks(text)) {
-        if (block.type().equals("CERTIFICATE") || block.type().equals("TRUSTED CERTIFICATE")) {
-          certificates.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(block.der())));
-        }
-      }
-    } catch (CertificateException | IllegalArgumentException e) {
-      throw new AuthenticationError("Invalid certificate in " + role + " " + file + ": " + e.getMessage(), e);
+      return ServerTrust.readCertificates(file, role);
+    } catch (GeneralSecurityException e) {
+      throw new AuthenticationError(e.getMessage(), e);
     }
-    if (certificates.isEmpty()) {
-      throw new AuthenticationError("No PEM certificate found in " + role + " " + file);
-    }
-    return certificates;
   }
 
   static PrivateKey readPrivateKey(Path file, String role) throws AuthenticationError {

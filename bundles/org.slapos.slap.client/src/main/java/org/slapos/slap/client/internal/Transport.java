@@ -1,66 +1,95 @@
 package org.slapos.slap.client.internal;
 
-import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.slapos.slap.api.AuthenticationError;
+import org.slapos.slap.api.ConnectionError;
 import org.slapos.slap.api.ConnectionOptions;
+import org.slapos.slap.api.SlapException;
+import org.slapos.slap.client.tls.ServerTrust;
 
 /**
- * The HTTP clients of one connection configuration (key, cert, CA, timeout). The client certificate is
- * only used for https URLs, so there is one plain client and one TLS client, each built on first use.
+ * The HTTP clients of one connection configuration (key, cert, CA, verification, timeout). The client
+ * certificate is only used for https URLs, so there is one plain client and one TLS client, each built
+ * on first use. Both verify https servers the same way (a redirect from an http master to https
+ * included), and both run their work on the connector's executor, so that their threads end when the
+ * connector deactivates.
  */
 final class Transport {
 
   private final ConnectionOptions options;
   private final Duration timeout;
+  private final ServerTrust trust;
+  private final Executor executor;
+  private volatile boolean closed;
   private volatile HttpClient plain;
   private volatile HttpClient tls;
 
-  Transport(ConnectionOptions options) {
+  Transport(ConnectionOptions options, Executor executor) {
     this.options = options;
+    this.executor = executor;
     this.timeout = options.timeout();
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
+    this.trust = options.verifyServerCertificate()
+        ? ServerTrust.verified(options.masterCaFile().orElse(null), "master CA file")
+        : ServerTrust.insecure();
   }
 
   Duration timeout() {
     return timeout;
   }
 
-  HttpClient clientFor(String url) throws AuthenticationError {
+  ServerTrust trust() {
+    return trust;
+  }
+
+  HttpClient clientFor(String url) throws SlapException {
     return MasterUrls.isHttps(url) ? tlsClient() : plainClient();
   }
 
-  private HttpClient plainClient() {
+  /**
+   * Drops the clients, so that nothing keeps them reachable (the JDK ends a client's selector thread
+   * once the client is unreachable); later calls fail with a ConnectionError.
+   */
+  void close() {
+    synchronized (this) {
+      closed = true;
+      plain = null;
+      tls = null;
+    }
+  }
+
+  private HttpClient plainClient() throws SlapException {
     HttpClient client = plain;
     if (client == null) {
       synchronized (this) {
+        ensureOpen();
         client = plain;
         if (client == null) {
-          // An explicit context keeps java.net.http from initialising the JDK's default one, which
-          // loads the system trust store (~0.1 s per command) for a client that speaks plain http.
-          client = plain = builder().sslContext(plainSslContext()).build();
+          // The trust store is read only if a redirect leads to https: a client that speaks plain http
+          // does not pay for loading it (~0.1 s per command).
+          try {
+            client = plain = builder().sslContext(trust.sslContext(null, true)).build();
+          } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is not available in this JVM: " + e.getMessage(), e);
+          }
         }
       }
     }
@@ -68,10 +97,11 @@ final class Transport {
   }
 
   /** Builds (once) the TLS client; throws AuthenticationError when the PEM files cannot be used. */
-  HttpClient tlsClient() throws AuthenticationError {
+  HttpClient tlsClient() throws SlapException {
     HttpClient client = tls;
     if (client == null) {
       synchronized (this) {
+        ensureOpen();
         client = tls;
         if (client == null) {
           client = tls = builder().sslContext(sslContext()).build();
@@ -81,33 +111,26 @@ final class Transport {
     return client;
   }
 
+  private void ensureOpen() throws ConnectionError {
+    if (closed) {
+      throw new ConnectionError("The SLAP connector was deactivated; connect again");
+    }
+  }
+
   private HttpClient.Builder builder() {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(timeout);
+        .connectTimeout(timeout)
+        .executor(executor);
   }
 
   private SSLContext sslContext() throws AuthenticationError {
     KeyManager[] keyManagers = keyManagers();
-    TrustManager[] trustManagers = trustManagers();
     try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keyManagers, trustManagers, new SecureRandom());
-      return context;
+      return trust.sslContext(keyManagers, false);
     } catch (GeneralSecurityException e) {
-      throw new AuthenticationError("Cannot set up TLS: " + e.getMessage(), e);
-    }
-  }
-
-  /** For http masters: used only if the master redirects to https, then as unverified as Python. */
-  private static SSLContext plainSslContext() {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[0], new TrustManager[] {new TrustEverything()}, null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("TLS is not available in this JVM", e);
+      throw new AuthenticationError(e.getMessage(), e);
     }
   }
 
@@ -139,28 +162,6 @@ final class Transport {
 
   private static boolean isEdwards(String algorithm) {
     return algorithm.equals("EdDSA") || algorithm.equals("Ed25519") || algorithm.equals("Ed448");
-  }
-
-  private TrustManager[] trustManagers() throws AuthenticationError {
-    Optional<Path> caFile = options.masterCaFile();
-    if (caFile.isEmpty()) {
-      // slapos.core never verifies the master (verify=False); without a CA file we do the same.
-      return new TrustManager[] {new TrustEverything()};
-    }
-    List<X509Certificate> authorities = Pem.readCertificates(caFile.get(), "master CA file");
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      int i = 0;
-      for (X509Certificate authority : authorities) {
-        store.setCertificateEntry("ca" + i++, authority);
-      }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      return factory.getTrustManagers();
-    } catch (GeneralSecurityException | IOException e) {
-      throw new AuthenticationError("Cannot use master CA file " + caFile.get() + ": " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -210,41 +211,6 @@ final class Transport {
     @Override
     public PrivateKey getPrivateKey(String alias) {
       return ALIAS.equals(alias) ? key : null;
-    }
-  }
-
-  /**
-   * Accepts any server certificate and host name. Being an X509ExtendedTrustManager, the JDK does not wrap
-   * it with its own host name check.
-   */
-  private static final class TrustEverything extends X509ExtendedTrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }

@@ -4,15 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapos.slap.api.ConnectionError;
 import org.slapos.slap.api.ConnectionOptions;
+import org.slapos.slap.api.Slap;
 import org.slapos.slap.api.SlapException;
 
 /** The service itself: HTTP clients shared per configuration, renewed with the certificate files. */
@@ -57,8 +65,54 @@ class ConnectorTest extends MasterTestSupport {
   }
 
   @Test
-  void activationConstructorReadsTheProcessEnvironment() {
-    // The DS constructor must work without arguments; it is the one SCR calls.
-    new HttpSlapConnector().deactivate();
+  void theActivationConstructorMakesAWorkingConnectorThatDeactivationStops() throws Exception {
+    // The no-argument constructor is the one SCR calls.
+    HttpSlapConnector activated = new HttpSlapConnector();
+    master.on("/computerBang", ScriptedMaster.Reply.ok("ok"));
+    Slap slap = activated.initializeConnection(master.url(), ConnectionOptions.defaults());
+    slap.registerComputer("c").bang("x");
+    assertEquals(1, master.count("/computerBang"));
+    activated.deactivate();
+    assertThrows(ConnectionError.class, () -> slap.registerComputer("c").bang("again"));
+    assertThrows(ConnectionError.class, () -> activated.initializeConnection(master.url(), ConnectionOptions.defaults()));
+    assertEquals(1, master.count("/computerBang"));
+  }
+
+  @Test
+  void theHttpClientThreadsEndWhenTheConnectorDeactivates() throws Exception {
+    Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+    HttpSlapConnector own = new HttpSlapConnector(Map.of());
+    master.on("/computerBang", ScriptedMaster.Reply.ok("ok"));
+    own.initializeConnection(master.url(), ConnectionOptions.defaults()).registerComputer("c").bang("x");
+    List<Thread> started = httpClientThreadsStartedSince(before);
+    assertTrue(started.stream().anyMatch(t -> t.getName().startsWith("slap-client-http-")),
+        "requests run on the connector's own executor: " + started);
+    assertTrue(started.stream().anyMatch(t -> t.getName().startsWith("HttpClient-")),
+        "the JDK client's selector thread: " + started);
+    own.deactivate();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    List<Thread> alive = aliveAmong(started);
+    while (!alive.isEmpty() && System.nanoTime() < deadline) {
+      // The JDK ends a client's selector thread once the client object is unreachable: collect it.
+      System.gc();
+      alive.get(0).join(200);
+      alive = aliveAmong(started);
+    }
+    assertEquals(List.of(), alive.stream().map(Thread::getName).toList(), "HTTP client threads left running");
+  }
+
+  private static List<Thread> httpClientThreadsStartedSince(Set<Thread> before) {
+    List<Thread> started = new ArrayList<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      String name = thread.getName();
+      if (!before.contains(thread) && (name.startsWith("HttpClient-") || name.startsWith("slap-client-http-"))) {
+        started.add(thread);
+      }
+    }
+    return started;
+  }
+
+  private static List<Thread> aliveAmong(List<Thread> threads) {
+    return threads.stream().filter(Thread::isAlive).toList();
   }
 }
