@@ -1,0 +1,364 @@
+package org.slapos.format.impl;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slapos.format.api.FormatException;
+import org.slapos.format.api.FormatException.Code;
+import org.slapos.format.impl.SystemOperations.ExecResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's interfaces, addresses and routes, read with {@code ip} and changed through
+ * {@link SystemOperations}. Reads are cached for the run and kept in step with the changes made,
+ * so a formatted node costs a handful of {@code ip} calls, not several per partition.
+ */
+final class Network {
+  private static final Logger LOG = LoggerFactory.getLogger(Network.class);
+  private static final Pattern ADDRESS_LINE =
+      Pattern.compile("^\\d+:\\s+([^\\s@]+)(?:@\\S+)?\\s+(inet6?)\\s+([0-9a-fA-F:.]+)/(\\d+)(.*)$");
+  private static final Pattern LINK_LINE = Pattern.compile("^\\d+:\\s+([^:@\\s]+)(?:@[^:]+)?:\\s+<([^>]*)>");
+  /** Interval between two looks at an address that is still tentative (duplicate address detection). */
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  /** One address on one interface. */
+  record IfAddress(String ifname, boolean ipv6, String addr, int prefixlen, boolean tentative, boolean dadFailed) {
+  }
+
+  private final SystemOperations ops;
+  private final Duration readyTimeout;
+  private List<IfAddress> addresses;
+  private Map<String, String> links;
+  private List<String> localRoutes;
+  private List<String> routes6;
+  private List<String> routes4;
+
+  Network(SystemOperations ops, Duration readyTimeout) {
+    this.ops = ops;
+    this.readyTimeout = readyTimeout;
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  List<IfAddress> addresses() throws FormatException {
+    if (addresses == null) {
+      addresses = parseAddresses(read(List.of("ip", "-o", "addr", "show")));
+    }
+    return addresses;
+  }
+
+  static List<IfAddress> parseAddresses(String output) {
+    List<IfAddress> result = new ArrayList<>();
+    for (String line : output.split("\n")) {
+      Matcher m = ADDRESS_LINE.matcher(line.strip());
+      if (m.matches()) {
+        boolean v6 = m.group(2).equals("inet6");
+        String addr = v6 ? IpMath.normalizeIpv6(m.group(3)) : m.group(3);
+        String rest = m.group(5);
+        result.add(new IfAddress(m.group(1), v6, addr, Integer.parseInt(m.group(4)),
+            rest.contains(" tentative"), rest.contains(" dadfailed")));
+      }
+    }
+    return result;
+  }
+
+  /** Interface name to its flags ({@code LOOPBACK,UP,LOWER_UP}). */
+  Map<String, String> links() throws FormatException {
+    if (links == null) {
+      Map<String, String> found = new LinkedHashMap<>();
+      for (String line : read(List.of("ip", "-o", "link", "show")).split("\n")) {
+        Matcher m = LINK_LINE.matcher(line.strip());
+        if (m.find()) {
+          found.put(m.group(1), m.group(2));
+        }
+      }
+      links = found;
+    }
+    return links;
+  }
+
+  boolean exists(String ifname) throws FormatException {
+    return links().containsKey(ifname);
+  }
+
+  private String read(List<String> command) throws FormatException {
+    ExecResult r = ops.query(command);
+    if (!r.ok()) {
+      throw new FormatException(Code.NETWORK, String.join(" ", command) + " failed: " + r.output().strip());
+    }
+    return r.output();
+  }
+
+  /** {@code getGlobalScopeAddressList}: global-scope IPv6 of an interface, netmask in address form. */
+  List<IpMath.Prefixed> globalIpv6(String ifname) throws FormatException {
+    if (!exists(ifname)) {
+      throw new FormatException(Code.NETWORK, "Interface " + ifname + " does not exist");
+    }
+    List<IpMath.Prefixed> result = new ArrayList<>();
+    for (IfAddress a : addresses()) {
+      if (a.ifname().equals(ifname) && a.ipv6() && IpMath.isGlobalScopeIpv6(a.addr())) {
+        result.add(new IpMath.Prefixed(a.addr(), a.prefixlen()));
+      }
+    }
+    return result;
+  }
+
+  /**
+   * {@code Interface.getAddress}: with a preferred address, the lowest interface address whose
+   * network contains it; otherwise the one with the shortest prefix, then the lowest.
+   */
+  static IpMath.Prefixed preferred(List<IpMath.Prefixed> list, String preferredAddr) {
+    if (preferredAddr != null && IpMath.isIpv6(preferredAddr)) {
+      IpMath.Prefixed best = null;
+      for (IpMath.Prefixed a : list) {
+        if (IpMath.sameNetwork(a.addr(), preferredAddr, a.prefixlen())
+            && (best == null || IpMath.parseIpv6(a.addr()).compareTo(IpMath.parseIpv6(best.addr())) < 0)) {
+          best = a;
+        }
+      }
+      if (best != null) {
+        return best;
+      }
+    }
+    IpMath.Prefixed best = null;
+    for (IpMath.Prefixed a : list) {
+      if (best == null || a.prefixlen() < best.prefixlen()
+          || (a.prefixlen() == best.prefixlen() && IpMath.parseIpv6(a.addr()).compareTo(IpMath.parseIpv6(best.addr())) < 0)) {
+        best = a;
+      }
+    }
+    return best;
+  }
+
+  boolean hasAddress(String ifname, String addr) throws FormatException {
+    for (IfAddress a : addresses()) {
+      if (a.ifname().equals(ifname) && a.addr().equals(addr)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** IPv4 addresses of an interface that lie in a network. */
+  List<String> ipv4In(String ifname, IpMath.Ipv4Network network) throws FormatException {
+    List<String> result = new ArrayList<>();
+    for (IfAddress a : addresses()) {
+      if (!a.ipv6() && a.ifname().equals(ifname) && network.contains(IpMath.parseIpv4(a.addr()))) {
+        result.add(a.addr());
+      }
+    }
+    return result;
+  }
+
+  /** The first IPv4 address of an interface with its prefix length, for tap gateways. */
+  IfAddress firstIpv4(String ifname) throws FormatException {
+    if (!exists(ifname)) {
+      throw new FormatException(Code.NETWORK, "Could not find interface called " + ifname + " to use as gateway for tap network");
+    }
+    for (IfAddress a : addresses()) {
+      if (!a.ipv6() && a.ifname().equals(ifname)) {
+        return a;
+      }
+    }
+    throw new FormatException(Code.NETWORK, "Could not find IPv4 address on interface " + ifname + ".");
+  }
+
+  // ------------------------------------------------------------------ changes
+
+  /**
+   * {@code _addSystemAddress}: adds an address unless another interface has it, then, for IPv6 on a
+   * non-tap interface, waits until duplicate address detection is over: a duplicate is removed and
+   * reported as a failure. The wait polls and ends as soon as the address is usable; loopback
+   * interfaces, where the kernel runs no detection, are not polled at all.
+   */
+  boolean addAddress(String addr, int prefixlen, boolean ipv6, String ifname, boolean tap) throws FormatException {
+    for (IfAddress a : addresses()) {
+      if (a.addr().equals(addr) && !a.ifname().equals(ifname)) {
+        LOG.warn("Cannot add address {} to {} as it already exists on interface {}.", addr, ifname, a.ifname());
+        return false;
+      }
+    }
+    String cidr = addr + "/" + prefixlen;
+    if (!hasAddress(ifname, addr)) {
+      List<String> command = new ArrayList<>(List.of("ip", "addr", "add", cidr, "dev", ifname));
+      if (tap && ipv6) {
+        command.add("noprefixroute");
+      }
+      if (!ops.change(command).ok()) {
+        return false;
+      }
+      addresses.add(new IfAddress(ifname, ipv6, addr, prefixlen, false, false));
+      if (ops.dryRun() || !ipv6 || tap || links().getOrDefault(ifname, "").contains("LOOPBACK")) {
+        return true;
+      }
+      return awaitUsable(addr, cidr, ifname);
+    }
+    return true;
+  }
+
+  private boolean awaitUsable(String addr, String cidr, String ifname) throws FormatException {
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
+    while (true) {
+      IfAddress state = null;
+      for (IfAddress a : parseAddresses(read(List.of("ip", "-o", "-6", "addr", "show", "dev", ifname)))) {
+        if (a.addr().equals(addr)) {
+          state = a;
+        }
+      }
+      if (state == null) {
+        LOG.warn("Address {} vanished from {} after it was added", addr, ifname);
+        addresses = null;
+        return false;
+      }
+      if (state.dadFailed() || (state.tentative() && System.nanoTime() - deadline >= 0)) {
+        LOG.warn("Address {} on {} is a duplicate (still tentative after {} ms); removing it", addr, ifname,
+            readyTimeout.toMillis());
+        ops.change(List.of("ip", "addr", "del", cidr, "dev", ifname));
+        addresses = null;
+        return false;
+      }
+      if (!state.tentative()) {
+        return true;
+      }
+      LockSupport.parkNanos(POLL_NANOS);
+    }
+  }
+
+  /** {@code allowNonlocalBind}: partitions may bind addresses of their range that no interface has. */
+  void allowNonlocalBind() throws FormatException {
+    ExecResult current = ops.query(List.of("sysctl", "-n", "net.ipv6.ip_nonlocal_bind"));
+    if (current.ok() && current.output().strip().equals("1")) {
+      return;
+    }
+    ops.change(List.of("sysctl", "net.ipv6.ip_nonlocal_bind=1"));
+  }
+
+  /** {@code addLocalRouteIpv6Range}: {@code ip -6 route add local NETWORK dev lo} unless present. */
+  void ensureLocalRoute(String network) throws FormatException {
+    if (localRoutes == null) {
+      localRoutes = lines(read(List.of("ip", "-6", "route", "show", "table", "local")));
+    }
+    String canonical = canonicalNetwork(network);
+    for (String line : localRoutes) {
+      String[] t = line.split("\\s+");
+      if (t.length >= 4 && t[0].equals("local") && canonicalNetwork(t[1]).equals(canonical) && line.contains("dev lo")) {
+        return;
+      }
+    }
+    ExecResult r = ops.change(List.of("ip", "-6", "route", "add", "local", network, "dev", "lo"));
+    if (!r.ok()) {
+      throw new FormatException(Code.SYSTEM_COMMAND, "Cannot route " + network + " to lo: " + r.output().strip());
+    }
+    localRoutes.add("local " + network + " dev lo");
+  }
+
+  private static String canonicalNetwork(String text) {
+    int slash = text.indexOf('/');
+    String addr = slash < 0 ? text : text.substring(0, slash);
+    int len = slash < 0 ? 128 : Integer.parseInt(text.substring(slash + 1));
+    return IpMath.isIpv6(addr) ? IpMath.ipv6Network(addr, len) : text;
+  }
+
+  /** {@code Tap.createWithOwner}: an existing tap is left alone. */
+  void ensureTap(String name, String mode, String owner) throws FormatException {
+    if (exists(name)) {
+      return;
+    }
+    ExecResult r = ops.change(List.of("ip", "tuntap", "add", "dev", name, "mode", mode, "user", owner));
+    if (!r.ok()) {
+      throw new FormatException(Code.SYSTEM_COMMAND, "Cannot create " + mode + " " + name + ": " + r.output().strip());
+    }
+    ExecResult up = ops.change(List.of("ip", "link", "set", name, "up"));
+    if (!up.ok()) {
+      throw new FormatException(Code.SYSTEM_COMMAND, "Cannot bring " + name + " up: " + up.output().strip());
+    }
+    links.put(name, "UP");
+  }
+
+  /** {@code Tap.createRoutes}: host route to the tap's IPv4, gateway and network routes for IPv6. */
+  void ensureTapRoutes(String tap, String ipv4Addr, String ipv6Gateway, String ipv6Network) throws FormatException {
+    if (!ipv4Addr.isEmpty()) {
+      if (routes4 == null) {
+        routes4 = lines(read(List.of("ip", "route", "show")));
+      }
+      if (!hasRoute(routes4, ipv4Addr, tap, null)) {
+        requireOk(ops.change(List.of("ip", "route", "add", ipv4Addr, "dev", tap)), "route " + ipv4Addr);
+        routes4.add(ipv4Addr + " dev " + tap);
+      }
+    }
+    if (!ipv6Network.isEmpty()) {
+      if (routes6 == null) {
+        routes6 = lines(read(List.of("ip", "-6", "route", "show")));
+      }
+      if (!hasRoute(routes6, ipv6Gateway, tap, null)) {
+        requireOk(ops.change(List.of("ip", "-6", "route", "add", ipv6Gateway, "dev", tap)), "route " + ipv6Gateway);
+        routes6.add(ipv6Gateway + " dev " + tap);
+      }
+      if (!hasRoute(routes6, ipv6Network, tap, ipv6Gateway)) {
+        if (hasRoute(routes6, ipv6Network, tap, null)) {
+          ops.change(List.of("ip", "-6", "route", "del", ipv6Network, "dev", tap));
+        }
+        requireOk(ops.change(List.of("ip", "-6", "route", "add", ipv6Network, "dev", tap, "via", ipv6Gateway)),
+            "route " + ipv6Network);
+        routes6.add(ipv6Network + " via " + ipv6Gateway + " dev " + tap);
+      }
+    }
+  }
+
+  /** Adds an address to a tun (its IPv4 network or IPv6 network), unless it is there. */
+  void ensureTunAddress(String tun, String cidr) throws FormatException {
+    String addr = cidr.substring(0, cidr.indexOf('/'));
+    if (IpMath.isIpv6(addr)) {
+      addr = IpMath.normalizeIpv6(addr);
+    }
+    if (hasAddress(tun, addr)) {
+      return;
+    }
+    String len = cidr.substring(cidr.indexOf('/') + 1);
+    String command = len.contains(".") ? addr + "/" + IpMath.prefixOfIpv4Netmask(len) : cidr;
+    if (ops.change(List.of("ip", "addr", "add", command, "dev", tun)).ok()) {
+      addresses.add(new IfAddress(tun, IpMath.isIpv6(addr), addr, 0, false, false));
+    }
+  }
+
+  private static boolean hasRoute(List<String> routes, String destination, String dev, String via) {
+    String canonical = canonicalNetwork(destination);
+    for (String line : routes) {
+      String[] t = line.split("\\s+");
+      if (t.length == 0 || !canonicalNetwork(t[0]).equals(canonical)) {
+        continue;
+      }
+      if (!line.contains("dev " + dev)) {
+        continue;
+      }
+      if (via != null && !line.contains("via " + via)) {
+        continue;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static void requireOk(ExecResult r, String what) throws FormatException {
+    if (!r.ok()) {
+      throw new FormatException(Code.SYSTEM_COMMAND, "Cannot add " + what + ": " + r.output().strip());
+    }
+  }
+
+  private static List<String> lines(String output) {
+    List<String> result = new ArrayList<>();
+    for (String line : output.split("\n")) {
+      if (!line.isBlank()) {
+        result.add(line.strip());
+      }
+    }
+    return result;
+  }
+}
