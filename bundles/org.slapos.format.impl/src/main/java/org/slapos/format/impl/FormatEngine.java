@@ -698,6 +698,9 @@ final class FormatEngine {
 
     private void ensureDirectory(Path dir, int mode) throws FormatException {
       int current = ops.mode(dir);
+      if (current >= 0 && !Files.isDirectory(dir)) {
+        throw new FormatException(Code.FILESYSTEM, "Cannot create directory " + dir + ": a file is in the way");
+      }
       if (current < 0) {
         ops.createDirectories(dir, mode);
         ops.setMode(dir, mode);
