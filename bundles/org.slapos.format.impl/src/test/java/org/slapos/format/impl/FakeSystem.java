@@ -98,7 +98,10 @@ final class FakeSystem implements SystemOperations {
           .append(String.join(",", members.getOrDefault(n, Set.of()))).append('\n'));
       case "getent shadow" -> shadow.forEach((n, p) -> out.append(n).append(':').append(p).append(":::::::\n"));
       default -> {
-        if (line.startsWith("ip -o -6 addr show dev ")) {
+        if (line.startsWith("getent shadow ")) {
+          String password = shadow.get(c.get(2));
+          return password == null ? new ExecResult(2, "") : new ExecResult(0, c.get(2) + ":" + password + ":::::::\n");
+        } else if (line.startsWith("ip -o -6 addr show dev ")) {
           String dev = c.get(c.size() - 1);
           for (Addr a : addresses) {
             if (a.ifname.equals(dev) && a.addr.contains(":")) {
@@ -164,7 +167,10 @@ final class FakeSystem implements SystemOperations {
     } else if (a.get(0).equals("useradd") || a.get(0).equals("usermod")) {
       String name = a.get(a.size() - 1);
       String home = a.get(a.indexOf("-d") + 1);
-      String group = a.get(a.indexOf("-g") + 1);
+      if (a.contains("-U")) {
+        groups.put(name, nextId++);
+      }
+      String group = a.contains("-U") ? name : a.get(a.indexOf("-g") + 1);
       String shell = a.get(a.indexOf("-s") + 1);
       String uid = users.containsKey(name) ? users.get(name)[0] : String.valueOf(nextId++);
       users.put(name, new String[] {uid, String.valueOf(groups.get(group)), home, shell});

@@ -132,8 +132,9 @@ class FormatEngineTest {
   @Test
   void dryRunListsChangesAndMakesNone() throws Exception {
     FormatResult result = format(true);
-    assertTrue(result.changes().contains("groupadd slapuser0"), result.changes().toString());
-    assertTrue(result.changes().stream().anyMatch(c -> c.startsWith("useradd -d " + dir.resolve("inst/slappart0"))));
+    assertTrue(result.changes().contains("useradd -d " + dir.resolve("inst/slappart0") + " -U -s /bin/sh -r -G slapsoft slapuser0"),
+        result.changes().toString());
+    assertTrue(result.changes().contains("passwd -l slapuser0"), result.changes().toString());
     assertTrue(result.changes().stream().anyMatch(c -> c.startsWith("ip tuntap add dev slaptap2")));
     assertEquals(List.of(), system.commands);
     assertFalse(Files.exists(dir.resolve("inst")));

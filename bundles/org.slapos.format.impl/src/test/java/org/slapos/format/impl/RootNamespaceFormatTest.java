@@ -83,7 +83,8 @@ class RootNamespaceFormatTest {
   void dryRunThenFormatThenNothingToDo() throws Exception {
     String nsAddresses = ns.ip("-o", "addr", "show");
     FormatResult dry = format(true);
-    assertTrue(dry.changes().contains("groupadd " + ns.prefix + "soft"), dry.changes().toString());
+    assertTrue(dry.changes().contains("useradd -d " + dir.resolve("soft") + " -U -s /bin/sh -r " + ns.prefix + "soft"),
+        dry.changes().toString());
     assertEquals(List.of(), ns.entries("passwd"), "dry-run creates no user");
     assertEquals(nsAddresses, ns.ip("-o", "addr", "show"), "dry-run adds no address");
     assertFalse(Files.exists(dir.resolve("inst")));
