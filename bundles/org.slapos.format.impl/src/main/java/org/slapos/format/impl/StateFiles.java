@@ -120,10 +120,14 @@ final class StateFiles {
     writeAtomically(archive, bytes.toByteArray());
   }
 
-  /** {@code json.dump(d, sort_keys=True, indent=2)}, written every run as the original does. */
+  /** {@code json.dump(d, sort_keys=True, indent=2)}; left alone when its content is unchanged. */
   static void writeJson(Path json, Map<String, Object> computerDict) throws FormatException {
+    byte[] content = PyJson.dumps(computerDict, 2, true).getBytes(StandardCharsets.UTF_8);
     try {
-      writeAtomically(json, PyJson.dumps(computerDict, 2, true).getBytes(StandardCharsets.UTF_8));
+      if (Files.exists(json) && Arrays.equals(Files.readAllBytes(json), content)) {
+        return;
+      }
+      writeAtomically(json, content);
     } catch (IOException e) {
       throw new FormatException(Code.STATE_FILE, "Cannot write " + json + ": " + ExecSystemOperations.describe(e), e);
     }
