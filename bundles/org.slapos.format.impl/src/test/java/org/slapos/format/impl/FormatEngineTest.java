@@ -288,6 +288,42 @@ class FormatEngineTest {
     assertEquals(3, engine.format(new FormatRequest(options, dir, false)).computer().partitions.size());
   }
 
+  @Test
+  void afterARebootTheStoredAddressesAreAddedAgain() throws Exception {
+    FormatResult first = format(false);
+    String v4 = first.computer().partitions.get(1).addresses.get(0).addr;
+    system.addresses.removeIf(a -> a.addr.equals("fd5a:1ab0:5eed::3") || a.addr.equals(v4));
+    system.localRoutes.clear();
+    FormatResult second = format(false);
+    assertEquals(List.of(
+        "ip -6 route add local fd5a:1ab0:5eed:0:4001::/80 dev lo",
+        "ip -6 route add local fd5a:1ab0:5eed:0:4002::/80 dev lo",
+        "ip -6 route add local fd5a:1ab0:5eed:0:4003::/80 dev lo",
+        "ip addr add " + v4 + "/32 dev lo",
+        "ip addr add fd5a:1ab0:5eed::3/64 dev lo"), second.changes().stream().sorted().toList());
+    assertEquals(first.payload(), second.payload());
+    assertFalse(second.stateFileWritten());
+  }
+
+  @Test
+  void tapsGetIpv4FromTheGatewayInterface() throws Exception {
+    system.links.put("br0", "BROADCAST,MULTICAST,UP,LOWER_UP");
+    system.addresses.add(new FakeSystem.Addr("br0", "192.168.7.1", 29));
+    options.put("tap_gateway_interface", "br0");
+    FormatResult result = format(false);
+    for (int i = 0; i < 3; i++) {
+      PartitionDTO p = result.computer().partitions.get(i);
+      assertEquals("192.168.7." + (i + 2), p.tap.ipv4Addr);
+      assertEquals("255.255.255.248", p.tap.ipv4Netmask);
+      assertEquals("192.168.7.1", p.tap.ipv4Gateway);
+      assertEquals("192.168.7.0", p.tap.ipv4Network);
+      assertTrue(system.commands.contains("ip route add 192.168.7." + (i + 2) + " dev slaptap" + i));
+    }
+    options.put("partition_amount", "7");
+    FormatException e = assertThrows(FormatException.class, () -> format(false));
+    assertEquals("Could not create 7 tap interfaces from address 192.168.7.1.", e.getMessage());
+  }
+
   static String read(Path p) throws IOException {
     return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
   }
