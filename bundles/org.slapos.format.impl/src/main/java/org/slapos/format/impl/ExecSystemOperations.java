@@ -109,7 +109,35 @@ final class ExecSystemOperations implements SystemOperations {
     return result;
   }
 
+  /** {@code ip} commands go to one {@code ip -batch -} process; anything else runs one by one. */
+  @Override
+  public ExecResult changeBatch(List<List<String>> commands) throws FormatException {
+    if (commands.isEmpty() || !commands.stream().allMatch(c -> c.get(0).equals("ip"))) {
+      return SystemOperations.super.changeBatch(commands);
+    }
+    StringBuilder input = new StringBuilder();
+    for (List<String> command : commands) {
+      announce(String.join(" ", command));
+      List<String> args = command.subList(1, command.size());
+      // a batch line takes no global option: "-6" goes, the IPv6 addresses give the family
+      if (!args.isEmpty() && args.get(0).equals("-6")) {
+        args = args.subList(1, args.size());
+      }
+      input.append(String.join(" ", args)).append('\n');
+    }
+    List<String> batch = effective(List.of("ip", "-batch", "-"));
+    ExecResult result = run(batch, input.toString());
+    if (!result.ok()) {
+      LOG.warn("ip -batch exited with {}: {}", result.exitCode(), result.output().strip());
+    }
+    return result;
+  }
+
   private ExecResult run(List<String> command) throws FormatException {
+    return run(command, null);
+  }
+
+  private ExecResult run(List<String> command, String standardInput) throws FormatException {
     CommandLine line = new CommandLine(command.get(0));
     for (String arg : command.subList(1, command.size())) {
       line.addArgument(arg, false);
@@ -117,7 +145,8 @@ final class ExecSystemOperations implements SystemOperations {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
     DefaultExecutor executor = DefaultExecutor.builder().get();
-    executor.setStreamHandler(new PumpStreamHandler(output));
+    executor.setStreamHandler(standardInput == null ? new PumpStreamHandler(output)
+        : new PumpStreamHandler(output, output, new java.io.ByteArrayInputStream(standardInput.getBytes(StandardCharsets.UTF_8))));
     executor.setWatchdog(watchdog);
     executor.setExitValues(null);
     Map<String, String> environment = new HashMap<>(System.getenv());

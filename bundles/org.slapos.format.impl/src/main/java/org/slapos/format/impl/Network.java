@@ -34,6 +34,11 @@ final class Network {
 
   private final SystemOperations ops;
   private final Duration readyTimeout;
+  /**
+   * Changes whose success needs no immediate answer (taps, routes): sent to one {@code ip -batch}
+   * process by {@link #flush}, instead of one process each.
+   */
+  private final List<List<String>> pending = new ArrayList<>();
   private List<IfAddress> addresses;
   private Map<String, String> links;
   private List<String> localRoutes;
@@ -240,7 +245,10 @@ final class Network {
     ops.change(List.of("sysctl", "net.ipv6.ip_nonlocal_bind=1"));
   }
 
-  /** {@code addLocalRouteIpv6Range}: {@code ip -6 route add local NETWORK dev lo} unless present. */
+  /**
+   * {@code addLocalRouteIpv6Range}: {@code ip -6 route add local NETWORK dev lo} unless present;
+   * queued until {@link #flush}.
+   */
   void ensureLocalRoute(String network) throws FormatException {
     if (localRoutes == null) {
       localRoutes = lines(read(List.of("ip", "-6", "route", "show", "table", "local")));
@@ -252,10 +260,7 @@ final class Network {
         return;
       }
     }
-    ExecResult r = ops.change(List.of("ip", "-6", "route", "add", "local", network, "dev", "lo"));
-    if (!r.ok()) {
-      throw new FormatException(Code.SYSTEM_COMMAND, "Cannot route " + network + " to lo: " + r.output().strip());
-    }
+    pending.add(List.of("ip", "-6", "route", "add", "local", network, "dev", "lo"));
     localRoutes.add("local " + network + " dev lo");
   }
 
@@ -266,30 +271,27 @@ final class Network {
     return IpMath.isIpv6(addr) ? IpMath.ipv6Network(addr, len) : text;
   }
 
-  /** {@code Tap.createWithOwner}: an existing tap is left alone. */
+  /** {@code Tap.createWithOwner}: an existing tap is left alone; queued until {@link #flush}. */
   void ensureTap(String name, String mode, String owner) throws FormatException {
     if (exists(name)) {
       return;
     }
-    ExecResult r = ops.change(List.of("ip", "tuntap", "add", "dev", name, "mode", mode, "user", owner));
-    if (!r.ok()) {
-      throw new FormatException(Code.SYSTEM_COMMAND, "Cannot create " + mode + " " + name + ": " + r.output().strip());
-    }
-    ExecResult up = ops.change(List.of("ip", "link", "set", name, "up"));
-    if (!up.ok()) {
-      throw new FormatException(Code.SYSTEM_COMMAND, "Cannot bring " + name + " up: " + up.output().strip());
-    }
+    pending.add(List.of("ip", "tuntap", "add", "dev", name, "mode", mode, "user", owner));
+    pending.add(List.of("ip", "link", "set", name, "up"));
     links.put(name, "UP");
   }
 
-  /** {@code Tap.createRoutes}: host route to the tap's IPv4, gateway and network routes for IPv6. */
+  /**
+   * {@code Tap.createRoutes}: host route to the tap's IPv4, gateway and network routes for IPv6;
+   * queued until {@link #flush}.
+   */
   void ensureTapRoutes(String tap, String ipv4Addr, String ipv6Gateway, String ipv6Network) throws FormatException {
     if (!ipv4Addr.isEmpty()) {
       if (routes4 == null) {
         routes4 = lines(read(List.of("ip", "route", "show")));
       }
       if (!hasRoute(routes4, ipv4Addr, tap, null)) {
-        requireOk(ops.change(List.of("ip", "route", "add", ipv4Addr, "dev", tap)), "route " + ipv4Addr);
+        pending.add(List.of("ip", "route", "add", ipv4Addr, "dev", tap));
         routes4.add(ipv4Addr + " dev " + tap);
       }
     }
@@ -298,15 +300,14 @@ final class Network {
         routes6 = lines(read(List.of("ip", "-6", "route", "show")));
       }
       if (!hasRoute(routes6, ipv6Gateway, tap, null)) {
-        requireOk(ops.change(List.of("ip", "-6", "route", "add", ipv6Gateway, "dev", tap)), "route " + ipv6Gateway);
+        pending.add(List.of("ip", "-6", "route", "add", ipv6Gateway, "dev", tap));
         routes6.add(ipv6Gateway + " dev " + tap);
       }
       if (!hasRoute(routes6, ipv6Network, tap, ipv6Gateway)) {
         if (hasRoute(routes6, ipv6Network, tap, null)) {
-          ops.change(List.of("ip", "-6", "route", "del", ipv6Network, "dev", tap));
+          pending.add(List.of("ip", "-6", "route", "del", ipv6Network, "dev", tap));
         }
-        requireOk(ops.change(List.of("ip", "-6", "route", "add", ipv6Network, "dev", tap, "via", ipv6Gateway)),
-            "route " + ipv6Network);
+        pending.add(List.of("ip", "-6", "route", "add", ipv6Network, "dev", tap, "via", ipv6Gateway));
         routes6.add(ipv6Network + " via " + ipv6Gateway + " dev " + tap);
       }
     }
@@ -346,9 +347,16 @@ final class Network {
     return false;
   }
 
-  private static void requireOk(ExecResult r, String what) throws FormatException {
+  /** Runs the queued changes; the first failing one stops the batch and is reported. */
+  void flush() throws FormatException {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<List<String>> batch = new ArrayList<>(pending);
+    pending.clear();
+    ExecResult r = ops.changeBatch(batch);
     if (!r.ok()) {
-      throw new FormatException(Code.SYSTEM_COMMAND, "Cannot add " + what + ": " + r.output().strip());
+      throw new FormatException(Code.SYSTEM_COMMAND, "ip -batch failed: " + r.output().strip().replace('\n', ' '));
     }
   }
 

@@ -40,6 +40,20 @@ interface SystemOperations {
    */
   ExecResult change(List<String> command) throws FormatException;
 
+  /**
+   * Runs several changes in order and stops at the first that fails, whose result is returned
+   * (the output names it). Implementations may run them in one process ({@code ip -batch}).
+   */
+  default ExecResult changeBatch(List<List<String>> commands) throws FormatException {
+    for (List<String> command : commands) {
+      ExecResult r = change(command);
+      if (!r.ok()) {
+        return new ExecResult(r.exitCode(), String.join(" ", command) + ": " + r.output());
+      }
+    }
+    return new ExecResult(0, "");
+  }
+
   /** {@code mkdir} with the given mode (the umask may narrow it; callers chmod afterwards). */
   void createDirectories(Path directory, int mode) throws FormatException;
 

@@ -48,6 +48,8 @@ final class FakeSystem implements SystemOperations {
   final Map<String, Integer> tentativeOnAdd = new HashMap<>();
   /** Addresses that fail duplicate address detection once added. */
   final Set<String> duplicates = new LinkedHashSet<>();
+  /** Changes starting with one of these fail as the kernel would refuse them. */
+  final Set<String> refused = new LinkedHashSet<>();
   String nonlocalBind = "0";
   private int nextId = 1000;
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
@@ -131,6 +133,9 @@ final class FakeSystem implements SystemOperations {
   public ExecResult change(List<String> c) {
     String line = String.join(" ", c);
     announce(line);
+    if (refused.stream().anyMatch(line::startsWith)) {
+      return new ExecResult(1, "RTNETLINK answers: Operation not permitted");
+    }
     List<String> a = c;
     if (line.startsWith("ip addr add ")) {
       String[] cidr = a.get(3).split("/");

@@ -324,6 +324,16 @@ class FormatEngineTest {
     assertEquals("Could not create 7 tap interfaces from address 192.168.7.1.", e.getMessage());
   }
 
+  @Test
+  void refusedTapCreationIsOneClearLineAndNoStateFile() {
+    system.refused.add("ip tuntap add dev slaptap1");
+    FormatException e = assertThrows(FormatException.class, () -> format(false));
+    assertEquals(FormatException.Code.SYSTEM_COMMAND, e.code());
+    assertEquals("ip -batch failed: ip tuntap add dev slaptap1 mode tap user slapuser1: "
+        + "RTNETLINK answers: Operation not permitted", e.getMessage());
+    assertFalse(Files.exists(dir.resolve("slapos.xml")));
+  }
+
   static String read(Path p) throws IOException {
     return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
   }

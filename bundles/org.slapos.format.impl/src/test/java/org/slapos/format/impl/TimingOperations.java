@@ -39,7 +39,7 @@ final class TimingOperations implements SystemOperations {
 
   String report() {
     StringBuilder out = new StringBuilder();
-    totals.forEach((k, t) -> out.append(String.format("    %-22s %5d calls %7d ms%n", k, t[0], t[1] / 1_000_000)));
+    totals.forEach((k, t) -> out.append(String.format("    %-30s %5d calls %7d ms%n", k, t[0], t[1] / 1_000_000)));
     return out.toString();
   }
 
@@ -65,6 +65,16 @@ final class TimingOperations implements SystemOperations {
       return real.change(command);
     } finally {
       add(kind(command), System.nanoTime() - start);
+    }
+  }
+
+  @Override
+  public ExecResult changeBatch(List<List<String>> commands) throws FormatException {
+    long start = System.nanoTime();
+    try {
+      return real.changeBatch(commands);
+    } finally {
+      add("ip -batch (" + commands.size() + " commands)", System.nanoTime() - start);
     }
   }
 
