@@ -41,9 +41,39 @@ final class Network {
   private final List<List<String>> pending = new ArrayList<>();
   private List<IfAddress> addresses;
   private Map<String, String> links;
-  private List<String> localRoutes;
-  private List<String> routes6;
-  private List<String> routes4;
+  private RouteTable localRoutes;
+  private RouteTable routes6;
+  private RouteTable routes4;
+
+  /** Route lines indexed by their canonical destination, so a lookup parses nothing. */
+  static final class RouteTable {
+    private final Map<String, List<String>> byDestination = new java.util.HashMap<>();
+
+    /** {@code destinationField}: 0 for the main tables, 1 for the local table ("local DEST ..."). */
+    static RouteTable parse(String output, int destinationField) {
+      RouteTable table = new RouteTable();
+      for (String line : lines(output)) {
+        String[] t = line.split("\\s+");
+        if (t.length > destinationField) {
+          table.add(t[destinationField], line);
+        }
+      }
+      return table;
+    }
+
+    void add(String destination, String line) {
+      byDestination.computeIfAbsent(canonicalNetwork(destination), k -> new ArrayList<>()).add(line);
+    }
+
+    boolean has(String destination, String dev, String via) {
+      for (String line : byDestination.getOrDefault(canonicalNetwork(destination), List.of())) {
+        if (line.contains("dev " + dev) && (via == null || line.contains("via " + via))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   Network(SystemOperations ops, Duration readyTimeout) {
     this.ops = ops;
@@ -251,24 +281,27 @@ final class Network {
    */
   void ensureLocalRoute(String network) throws FormatException {
     if (localRoutes == null) {
-      localRoutes = lines(read(List.of("ip", "-6", "route", "show", "table", "local")));
+      localRoutes = RouteTable.parse(read(List.of("ip", "-6", "route", "show", "table", "local")), 1);
     }
-    String canonical = canonicalNetwork(network);
-    for (String line : localRoutes) {
-      String[] t = line.split("\\s+");
-      if (t.length >= 4 && t[0].equals("local") && canonicalNetwork(t[1]).equals(canonical) && line.contains("dev lo")) {
-        return;
-      }
+    if (localRoutes.has(network, "lo", null)) {
+      return;
     }
     pending.add(List.of("ip", "-6", "route", "add", "local", network, "dev", "lo"));
-    localRoutes.add("local " + network + " dev lo");
+    localRoutes.add(network, "local " + network + " dev lo");
   }
 
-  private static String canonicalNetwork(String text) {
+  static String canonicalNetwork(String text) {
     int slash = text.indexOf('/');
     String addr = slash < 0 ? text : text.substring(0, slash);
-    int len = slash < 0 ? 128 : Integer.parseInt(text.substring(slash + 1));
-    return IpMath.isIpv6(addr) ? IpMath.ipv6Network(addr, len) : text;
+    if (!IpMath.isIpv6(addr)) {
+      return text;
+    }
+    try {
+      int len = slash < 0 ? 128 : Integer.parseInt(text.substring(slash + 1));
+      return IpMath.ipv6Network(addr, len);
+    } catch (NumberFormatException e) {
+      return text;
+    }
   }
 
   /** {@code Tap.createWithOwner}: an existing tap is left alone; queued until {@link #flush}. */
@@ -288,27 +321,27 @@ final class Network {
   void ensureTapRoutes(String tap, String ipv4Addr, String ipv6Gateway, String ipv6Network) throws FormatException {
     if (!ipv4Addr.isEmpty()) {
       if (routes4 == null) {
-        routes4 = lines(read(List.of("ip", "route", "show")));
+        routes4 = RouteTable.parse(read(List.of("ip", "route", "show")), 0);
       }
-      if (!hasRoute(routes4, ipv4Addr, tap, null)) {
+      if (!routes4.has(ipv4Addr, tap, null)) {
         pending.add(List.of("ip", "route", "add", ipv4Addr, "dev", tap));
-        routes4.add(ipv4Addr + " dev " + tap);
+        routes4.add(ipv4Addr, ipv4Addr + " dev " + tap);
       }
     }
     if (!ipv6Network.isEmpty()) {
       if (routes6 == null) {
-        routes6 = lines(read(List.of("ip", "-6", "route", "show")));
+        routes6 = RouteTable.parse(read(List.of("ip", "-6", "route", "show")), 0);
       }
-      if (!hasRoute(routes6, ipv6Gateway, tap, null)) {
+      if (!routes6.has(ipv6Gateway, tap, null)) {
         pending.add(List.of("ip", "-6", "route", "add", ipv6Gateway, "dev", tap));
-        routes6.add(ipv6Gateway + " dev " + tap);
+        routes6.add(ipv6Gateway, ipv6Gateway + " dev " + tap);
       }
-      if (!hasRoute(routes6, ipv6Network, tap, ipv6Gateway)) {
-        if (hasRoute(routes6, ipv6Network, tap, null)) {
+      if (!routes6.has(ipv6Network, tap, ipv6Gateway)) {
+        if (routes6.has(ipv6Network, tap, null)) {
           pending.add(List.of("ip", "-6", "route", "del", ipv6Network, "dev", tap));
         }
         pending.add(List.of("ip", "-6", "route", "add", ipv6Network, "dev", tap, "via", ipv6Gateway));
-        routes6.add(ipv6Network + " via " + ipv6Gateway + " dev " + tap);
+        routes6.add(ipv6Network, ipv6Network + " via " + ipv6Gateway + " dev " + tap);
       }
     }
   }
@@ -327,24 +360,6 @@ final class Network {
     if (ops.change(List.of("ip", "addr", "add", command, "dev", tun)).ok()) {
       addresses.add(new IfAddress(tun, IpMath.isIpv6(addr), addr, 0, false, false));
     }
-  }
-
-  private static boolean hasRoute(List<String> routes, String destination, String dev, String via) {
-    String canonical = canonicalNetwork(destination);
-    for (String line : routes) {
-      String[] t = line.split("\\s+");
-      if (t.length == 0 || !canonicalNetwork(t[0]).equals(canonical)) {
-        continue;
-      }
-      if (!line.contains("dev " + dev)) {
-        continue;
-      }
-      if (via != null && !line.contains("via " + via)) {
-        continue;
-      }
-      return true;
-    }
-    return false;
   }
 
   /** Runs the queued changes; the first failing one stops the batch and is reported. */
