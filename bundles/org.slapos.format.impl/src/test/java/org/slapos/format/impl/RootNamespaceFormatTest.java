@@ -1,0 +1,134 @@
+package org.slapos.format.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slapos.format.api.FormatRequest;
+import org.slapos.format.api.FormatResult;
+import org.slapos.format.api.PartitionDTO;
+
+/**
+ * Privileged format for real, as root, inside a network namespace the test creates: users, groups,
+ * directories, modes, addresses, ranges, taps and tuns against the configuration; idempotence;
+ * dry-run. Skipped unless root with {@code ip netns}.
+ */
+@Tag("root")
+class RootNamespaceFormatTest {
+  static final int PARTITIONS = 3;
+
+  @TempDir
+  Path dir;
+  NetworkNamespace ns;
+  String hostAddressesBefore;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    assumeTrue(NetworkNamespace.available(), "needs root and ip netns");
+    hostAddressesBefore = new ExecSystemOperations(null, Duration.ofSeconds(10)).query(List.of("ip", "-o", "addr", "show")).output();
+    ns = new NetworkNamespace();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (ns != null) {
+      ns.close();
+      assertEquals(List.of(), ns.entries("passwd"), "test users removed");
+      assertEquals(List.of(), ns.entries("group"), "test groups removed");
+      assertEquals(hostAddressesBefore,
+          new ExecSystemOperations(null, Duration.ofSeconds(10)).query(List.of("ip", "-o", "addr", "show")).output(),
+          "the host's addresses are untouched");
+    }
+  }
+
+  Map<String, String> options() {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("computer_id", "COMP-ROOT");
+    o.put("master_url", "http://127.0.0.1:5001");
+    o.put("instance_root", dir.resolve("inst").toString());
+    o.put("software_root", dir.resolve("soft").toString());
+    o.put("computer_xml", dir.resolve("slapos.xml").toString());
+    o.put("partition_amount", String.valueOf(PARTITIONS));
+    o.put("partition_base_name", "slappart");
+    o.put("user_base_name", ns.prefix + "u");
+    o.put("software_user", ns.prefix + "soft");
+    o.put("tap_base_name", "slaptap");
+    o.put("create_tun", "True");
+    o.put("interface_name", "lo");
+    o.put("ipv4_local_network", "10.77.0.0/16");
+    return o;
+  }
+
+  FormatResult format(boolean dryRun) throws Exception {
+    FormatEngine engine = new FormatEngine(ns::operations, EnvironmentInfo.ofThisMachine(), () -> true,
+        Clock.systemDefaultZone(), new SecureRandom());
+    return engine.format(new FormatRequest(options(), dir, dryRun));
+  }
+
+  @Test
+  void dryRunThenFormatThenNothingToDo() throws Exception {
+    String nsAddresses = ns.ip("-o", "addr", "show");
+    FormatResult dry = format(true);
+    assertTrue(dry.changes().contains("useradd -d " + dir.resolve("soft") + " -U -s /bin/sh -r " + ns.prefix + "soft"),
+        dry.changes().toString());
+    assertEquals(List.of(), ns.entries("passwd"), "dry-run creates no user");
+    assertEquals(nsAddresses, ns.ip("-o", "addr", "show"), "dry-run adds no address");
+    assertFalse(Files.exists(dir.resolve("inst")));
+    assertFalse(Files.exists(dir.resolve("slapos.xml")));
+
+    FormatResult result = format(false);
+    assertTrue(result.stateFileWritten());
+    String soft = ns.prefix + "soft";
+    assertEquals(soft, Files.getOwner(dir.resolve("soft")).getName());
+    assertEquals(0755, ExecSystemOperations.modeOf(dir.resolve("soft")));
+    assertEquals(0755, ExecSystemOperations.modeOf(dir.resolve("inst")));
+    String addresses = ns.ip("-o", "addr", "show");
+    String localRoutes = ns.ip("-6", "route", "show", "table", "local");
+    String routes = ns.ip("-6", "route", "show");
+    for (int i = 0; i < PARTITIONS; i++) {
+      String user = ns.prefix + "u" + i;
+      String[] passwd = ns.run(List.of("getent", "passwd", user)).strip().split(":");
+      Path home = dir.resolve("inst/slappart" + i);
+      assertEquals(home.toString(), passwd[5]);
+      assertEquals("/bin/sh", passwd[6]);
+      assertTrue(ns.run(List.of("id", "-nG", user)).contains(soft), user + " is in " + soft);
+      assertTrue(ns.run(List.of("passwd", "-S", user)).split("\\s+")[1].equals("L"), user + " password locked");
+      assertEquals(user, Files.getOwner(home).getName());
+      assertEquals(0750, ExecSystemOperations.modeOf(home));
+      assertTrue(Files.exists(home.resolve(".slapos-resource")));
+
+      PartitionDTO p = result.computer().partitions.get(i);
+      assertTrue(addresses.contains("inet6 fd5a:1ab0:5eed::" + (i + 2) + "/64"), addresses);
+      assertTrue(addresses.contains("inet " + p.addresses.get(0).addr + "/32"), addresses);
+      assertTrue(localRoutes.contains("local fd5a:1ab0:5eed:0:400" + (i + 1) + "::/80 dev lo"), localRoutes);
+      assertTrue(addresses.contains("slaptap" + i + "    inet6 " + p.tap.ipv6Addr + "/80"), addresses);
+      String tapNetwork = IpMath.ipv6Network(p.tap.ipv6Gateway, 80); // ip prints the network, not ...::1/80
+      assertTrue(routes.contains(tapNetwork + " via " + p.tap.ipv6Gateway + " dev slaptap" + i), routes);
+      assertTrue(routes.contains(p.tap.ipv6Gateway + " dev slaptap" + i), routes);
+      String tapDetails = ns.ip("-d", "link", "show", "slaptap" + i);
+      assertTrue(tapDetails.contains("user " + user + " ") || tapDetails.contains("user " + passwd[2] + " "), tapDetails);
+      assertTrue(addresses.contains("slaptun" + i + "    inet " + p.tun.ipv4Addr + "/"), addresses);
+      assertTrue(addresses.contains("slaptun" + i + "    inet6 " + p.tun.ipv6Addr + "/80"), addresses);
+    }
+    assertEquals("1", ns.run(List.of("ip", "netns", "exec", ns.name, "sysctl", "-n", "net.ipv6.ip_nonlocal_bind")).strip());
+
+    FormatResult again = format(false);
+    assertEquals(List.of(), again.changes());
+    assertFalse(again.stateFileWritten());
+    assertEquals(result.payload(), again.payload());
+  }
+}
