@@ -35,7 +35,7 @@ public final class ProxyBenchmark {
   private static final int PARTITIONS = 10;
   private static final int BIG_PARTITIONS = 1000;
   private static final String BIG_COMPUTER = "COMP-BIG";
-  private static final int SECONDS_PER_RUN = 10;
+  private static final int SECONDS_PER_RUN = 30;
   private static final int[] CLIENTS = {1, 8};
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -108,9 +108,13 @@ public final class ProxyBenchmark {
         for (int clients : CLIENTS) {
           String target = url + endpoint.path();
           String body = endpoint.form() == null ? null : encode(endpoint.form());
-          Ab.run(target, body, clients, Math.min(200, requests), SECONDS_PER_RUN); // warm-up
+          Ab.run(target, body, clients, Math.min(2000, requests), SECONDS_PER_RUN); // warm-up (JIT)
+          long cpuBefore = cpuMillis(proxy);
           Ab.Result result = Ab.run(target, body, clients, requests, SECONDS_PER_RUN);
-          System.out.printf(Locale.ROOT, "  %-48s %d clients: %.0f req/s%n", endpoint.name(), clients, result.perSecond());
+          long cpu = cpuMillis(proxy) - cpuBefore;
+          System.out.printf(Locale.ROOT, "  %-48s %d clients: %.0f req/s, proxy CPU %s us/request%n", endpoint.name(),
+              clients, result.perSecond(), cpu < 0 || result.requests() == 0 ? "?"
+                  : String.format(Locale.ROOT, "%.0f", cpu * 1000.0 / result.requests()));
           results.put(endpoint.name() + "/" + clients, result);
         }
       }
@@ -124,6 +128,21 @@ public final class ProxyBenchmark {
   }
 
   /** Every endpoint, or those whose name contains the system property {@code bench.only} (for profiling). */
+  /**
+   * CPU time (user + system) used so far by the proxy process, or -1 where /proc is missing: on a
+   * shared machine it says more about the cost of a request than the rate does.
+   */
+  private static long cpuMillis(Process proxy) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(proxy.pid()), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   private static List<Endpoint> endpoints() {
     String only = System.getProperty("bench.only", "");
     return allEndpoints().stream().filter(e -> e.name().contains(only)).toList();

@@ -77,6 +77,11 @@ final class Database implements AutoCloseable {
     return file;
   }
 
+  /** The writer, for tests that look at its queue and batches. */
+  GroupCommitWriter writer() {
+    return writer;
+  }
+
   private Connection open(boolean readOnly) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(busyTimeoutMs);

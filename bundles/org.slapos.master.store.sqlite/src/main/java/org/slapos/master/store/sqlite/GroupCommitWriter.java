@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.time.Duration;
 import java.util.function.Function;
 import org.slapos.master.api.MasterStoreException;
@@ -53,6 +54,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private final Object submitLock = new Object();
   private boolean closed;
   private final Thread thread;
+  private final AtomicLong batches = new AtomicLong();
 
   /**
    * @param writer the writer connection, used by the writer thread only from now on
@@ -112,6 +114,16 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
+  /** Pieces of work waiting for the writer (tests). */
+  int queued() {
+    return queue.size();
+  }
+
+  /** Batches committed so far (tests, figures). */
+  long batches() {
+    return batches.get();
+  }
+
   private void loop() {
     List<Pending<?>> batch = new ArrayList<>(maxBatch);
     while (true) {
@@ -138,18 +150,30 @@ final class GroupCommitWriter implements AutoCloseable {
     List<Object> results = new ArrayList<>(batch.size());
     long changesBefore;
     try {
-      changesBefore = writer.number("SELECT total_changes()");
+      changesBefore = writer.totalChanges();
       writer.exec("BEGIN IMMEDIATE");
     } catch (SQLException e) {
       failAll(batch, storage.apply(e));
       return;
     }
     try {
-      for (Pending<?> pending : batch) {
-        results.add(runOne(pending));
+      if (batch.size() == 1) {
+        // Alone in its transaction: a failure rolls the transaction back, no savepoint needed.
+        Object result = runAlone(batch.get(0));
+        if (result instanceof Failure) {
+          rollbackQuietly();
+          answer(batch.get(0), result);
+          return;
+        }
+        results.add(result);
+      } else {
+        for (Pending<?> pending : batch) {
+          results.add(runOne(pending));
+        }
       }
-      boolean changed = writer.number("SELECT total_changes()") != changesBefore;
+      boolean changed = writer.totalChanges() != changesBefore;
       writer.exec("COMMIT");
+      batches.incrementAndGet();
       if (changed) {
         afterChange.run();
       }
@@ -179,6 +203,14 @@ final class GroupCommitWriter implements AutoCloseable {
     }
     writer.exec("RELEASE " + SAVEPOINT);
     return result;
+  }
+
+  private Object runAlone(Pending<?> pending) {
+    try {
+      return pending.work().run(writer);
+    } catch (Exception | Error e) {
+      return new Failure(e instanceof SQLException sql ? storage.apply(sql) : e);
+    }
   }
 
   private record Failure(Throwable cause) {

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sqlite.SQLiteConnection;
 
 /**
  * One connection with its prepared statements kept for reuse: preparing a statement costs about as
@@ -90,6 +91,11 @@ final class Sql implements AutoCloseable {
   long number(String sql, Object... args) throws SQLException {
     Long value = first(sql, rs -> rs.getLong(1), args);
     return value == null ? 0 : value;
+  }
+
+  /** Rows changed by this connection since it was opened, rolled back ones included. */
+  long totalChanges() throws SQLException {
+    return connection.unwrap(SQLiteConnection.class).getDatabase().total_changes();
   }
 
   private static void bind(PreparedStatement s, Object... args) throws SQLException {
