@@ -177,6 +177,11 @@ public final class SqliteMasterStore implements MasterStore, AutoCloseable {
     return computers.information(computerId);
   }
 
+  /** The database (tests that look at the writer). */
+  Database database() {
+    return db;
+  }
+
   /** Reads computer information from the database, bypassing the cache (tests). */
   ComputerInformation readComputerInformation(String computerId) throws MasterStoreException {
     return computers.readInformation(computerId);
