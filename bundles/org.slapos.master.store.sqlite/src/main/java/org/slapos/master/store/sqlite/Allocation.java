@@ -61,11 +61,21 @@ final class Allocation {
           + ": expected started, stopped, destroyed or None");
     }
     String computer = targetComputer(request);
+    if (!request.shared()) {
+      // Most requests re-request an instance as it is (slapgrid does for every child on every run):
+      // decided on a read snapshot, such a request needs no writer and no commit. Anything else is
+      // decided again, atomically, by the writer.
+      RequestOutcome unchanged = db.read(sql -> requestInstance(sql, request, requestedBy(sql, request), computer,
+          true));
+      if (unchanged != null) {
+        return unchanged;
+      }
+    }
     return db.write(sql -> {
       String requestedBy = requestedBy(sql, request);
       return request.shared()
           ? shared.request(sql, request, requestedBy, computer)
-          : requestInstance(sql, request, requestedBy, computer);
+          : requestInstance(sql, request, requestedBy, computer, false);
     });
   }
 
@@ -88,8 +98,12 @@ final class Allocation {
     return requester.title() == null ? "" : requester.title();
   }
 
-  private RequestOutcome requestInstance(Sql sql, InstanceRequestSpec request, String requestedBy, String computer)
-      throws SQLException, MasterStoreException {
+  /**
+   * Allocates or updates the instance. With {@code readOnly}, answers only when the instance exists
+   * and nothing would change, and returns null otherwise (without writing or allocating).
+   */
+  private RequestOutcome requestInstance(Sql sql, InstanceRequestSpec request, String requestedBy, String computer,
+      boolean readOnly) throws SQLException, MasterStoreException {
     String title = request.title();
     String state = request.state();
     String softwareType = request.softwareType();
@@ -97,6 +111,9 @@ final class Allocation {
     List<Object> args = new ArrayList<>();
 
     Rows.Partition row = Rows.instanceRow(sql, title, requestedBy);
+    if (row == null && readOnly) {
+      return null;
+    }
     if (row == null) {
       row = Rows.firstPartition(sql, "WHERE slap_state='free' AND computer_reference=? ORDER BY rowid LIMIT 1",
           computer);
@@ -135,6 +152,9 @@ final class Allocation {
     changed |= assign(set, args, "software_release", row.softwareRelease(), request.softwareRelease());
     changed |= assign(set, args, "software_type", row.softwareType(), softwareType);
     changed |= assign(set, args, "xml", row.xml(), xml);
+    if (readOnly && (changed || !set.isEmpty())) {
+      return null;
+    }
     if (changed) {
       set.add("timestamp=?");
       args.add(clock.next());

@@ -137,7 +137,14 @@ final class GroupCommitWriter implements AutoCloseable {
       int stop = batch.indexOf(STOP);
       List<Pending<?>> work = stop < 0 ? batch : batch.subList(0, stop);
       if (!work.isEmpty()) {
-        runBatch(work);
+        try {
+          runBatch(work);
+        } catch (Throwable unexpected) {
+          // Whatever happens, the writer keeps serving and no caller waits forever.
+          LOG.error("Database writer failed on a batch of {} writes", work.size(), unexpected);
+          rollbackQuietly();
+          failAll(work, new MasterStoreException(Code.STORAGE, "Write failed: " + unexpected, unexpected));
+        }
       }
       if (stop >= 0) {
         return;
