@@ -1,6 +1,7 @@
 package org.slapos.bench;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,192 +13,212 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import org.slapos.slap.marshal.Marshal;
 
 /**
  * Requests per second and p50/p99 latency of slapproxy's endpoints at 1 and 8 concurrent clients
- * on loopback, against a real {@code bin/slapos proxy start} process with its own SQLite database.
- * Usage: {@code bench/proxy-bench.sh [requests-per-run]}. Each run is bounded in count and in time.
+ * on loopback, a new connection per request (ApacheBench without keep-alive, as slapgrid and the
+ * Python SLAP client connect), against a real {@code bin/slapos proxy start} process with its own
+ * SQLite database, and side by side against the Python slapproxy when one is installed.
+ *
+ * <p>Usage: {@code ProxyBenchmark BIN_SLAPOS REQUESTS_PER_RUN [PYTHON_SLAPOS]}; {@code bench/proxy-bench.sh}
+ * finds the arguments.
  */
 public final class ProxyBenchmark {
   private static final String COMPUTER = "COMP-BENCH";
-  private static final int PARTITIONS = 1000;
-  private static final Duration RUN_LIMIT = Duration.ofSeconds(20);
+  /** slapos node format's default partition amount. */
+  private static final int PARTITIONS = 10;
+  private static final int BIG_PARTITIONS = 1000;
+  private static final String BIG_COMPUTER = "COMP-BIG";
+  private static final int SECONDS_PER_RUN = 30;
+  private static final int[] CLIENTS = {1, 8};
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final String url;
 
-  private ProxyBenchmark(String url) {
-    this.url = url;
+  /** One endpoint under load: a GET path with query, or a POST path with a form. */
+  private record Endpoint(String name, String path, Map<String, String> form) {
   }
 
   public static void main(String[] args) throws Exception {
-    int requests = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-    Path slapos = Path.of(args[0]).toAbsolutePath();
-    Path work = Files.createTempDirectory("slapos-bench-");
+    if (args.length < 2) {
+      System.err.println("usage: ProxyBenchmark BIN_SLAPOS REQUESTS_PER_RUN [PYTHON_SLAPOS]");
+      System.exit(2);
+    }
+    if (!Ab.available()) {
+      System.err.println("ab (Debian package apache2-utils) is required: apt-get install apache2-utils");
+      System.exit(2);
+    }
+    Path javaSlapos = Path.of(args[0]).toAbsolutePath();
+    int requests = Integer.parseInt(args[1]);
+    Path pythonSlapos = args.length > 2 && !args[2].isBlank() ? Path.of(args[2]).toAbsolutePath() : null;
+    new ProxyBenchmark().run(javaSlapos, pythonSlapos, requests);
+  }
+
+  private void run(Path javaSlapos, Path pythonSlapos, int requests) throws Exception {
+    List<Endpoint> endpoints = endpoints();
+    System.out.printf("Load: ab, new connection per request, %d requests or %d s per run; computer %s with %d"
+        + " allocated partitions, %s with %d%n", requests, SECONDS_PER_RUN, COMPUTER, PARTITIONS, BIG_COMPUTER,
+        BIG_PARTITIONS);
+    Map<String, Ab.Result> ours = measure("Java", javaSlapos, endpoints, requests);
+    Map<String, Ab.Result> python = null;
+    if (pythonSlapos == null) {
+      System.out.println("Python slapproxy: not installed (set PYTHON_SLAPOS to its `slapos` entry point to compare)");
+    } else {
+      python = measure("Python", pythonSlapos, endpoints, requests);
+    }
+    System.out.println();
+    System.out.printf("%-48s %7s %9s %7s %7s %6s %10s %7s%n", "endpoint", "clients", "req/s", "p50 ms", "p99 ms",
+        "errors", "Python", "ratio");
+    for (Endpoint endpoint : endpoints) {
+      for (int clients : CLIENTS) {
+        String key = endpoint.name() + "/" + clients;
+        Ab.Result r = ours.get(key);
+        Ab.Result p = python == null ? null : python.get(key);
+        System.out.printf(Locale.ROOT, "%-48s %7d %9.0f %7.0f %7.0f %6d %10s %7s%n", endpoint.name(), clients,
+            r.perSecond(), r.p50(), r.p99(), r.errors(),
+            p == null ? "-" : String.format(Locale.ROOT, "%.0f", p.perSecond()),
+            p == null || p.perSecond() == 0 ? "-" : String.format(Locale.ROOT, "%.1fx", r.perSecond() / p.perSecond()));
+      }
+    }
+  }
+
+  private Map<String, Ab.Result> measure(String label, Path slapos, List<Endpoint> endpoints, int requests)
+      throws Exception {
+    Path work = Files.createTempDirectory("slapos-bench-" + label.toLowerCase(Locale.ROOT) + "-");
     int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
     Files.writeString(work.resolve("slapos.cfg"), "[slapos]\ncomputer_id = " + COMPUTER
         + "\n\n[slapproxy]\nhost = 127.0.0.1\nport = " + port + "\ndatabase_uri = " + work.resolve("proxy.db") + "\n");
     Process proxy = new ProcessBuilder(slapos.toString(), "proxy", "start", "--cfg", work.resolve("slapos.cfg").toString())
         .redirectErrorStream(true).redirectOutput(work.resolve("proxy.log").toFile()).start();
+    String url = "http://127.0.0.1:" + port + "/";
+    Map<String, Ab.Result> results = new LinkedHashMap<>();
     try {
-      ProxyBenchmark bench = new ProxyBenchmark("http://127.0.0.1:" + port + "/");
-      bench.awaitReady(proxy);
-      bench.run(requests);
+      awaitReady(proxy, url);
+      System.out.printf("%s slapproxy (%s) on %s: setting up%n", label, slapos, url);
+      setUp(url);
+      for (Endpoint endpoint : endpoints) {
+        for (int clients : CLIENTS) {
+          String target = url + endpoint.path();
+          String body = endpoint.form() == null ? null : encode(endpoint.form());
+          Ab.run(target, body, clients, Math.min(2000, requests), SECONDS_PER_RUN); // warm-up (JIT)
+          long cpuBefore = cpuMillis(proxy);
+          Ab.Result result = Ab.run(target, body, clients, requests, SECONDS_PER_RUN);
+          long cpu = cpuMillis(proxy) - cpuBefore;
+          System.out.printf(Locale.ROOT, "  %-48s %d clients: %.0f req/s, proxy CPU %s us/request%n", endpoint.name(),
+              clients, result.perSecond(), cpu < 0 || result.requests() == 0 ? "?"
+                  : String.format(Locale.ROOT, "%.0f", cpu * 1000.0 / result.requests()));
+          results.put(endpoint.name() + "/" + clients, result);
+        }
+      }
     } finally {
       proxy.destroy();
-      proxy.waitFor(30, TimeUnit.SECONDS);
+      if (!proxy.waitFor(30, TimeUnit.SECONDS)) {
+        proxy.destroyForcibly();
+      }
+    }
+    return results;
+  }
+
+  /** Every endpoint, or those whose name contains the system property {@code bench.only} (for profiling). */
+  /**
+   * CPU time (user + system) used so far by the proxy process, or -1 where /proc is missing: on a
+   * shared machine it says more about the cost of a request than the rate does.
+   */
+  private static long cpuMillis(Process proxy) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(proxy.pid()), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 
-  private void run(int requests) throws Exception {
-    System.out.printf("Setting up: computer %s with %d partitions, all allocated%n", COMPUTER, PARTITIONS);
-    check(post("loadComputerConfigurationFromXML", Map.of("xml", Marshal.dumps(computer(COMPUTER, PARTITIONS)))));
-    check(post("supplySupply", form("url", "http://sr.example/software.cfg", "computer_id", COMPUTER, "state", "available")));
-    for (int i = 0; i < PARTITIONS; i++) {
-      check(post("requestComputerPartition", request("instance-" + i, Map.of("n", String.valueOf(i)))));
-    }
-    check(post("loadComputerConfigurationFromXML", Map.of("xml", Marshal.dumps(computer("COMP-LOAD", 10)))));
-    String loadXml = Marshal.dumps(computer("COMP-LOAD", 10));
+  private static List<Endpoint> endpoints() {
+    String only = System.getProperty("bench.only", "");
+    return allEndpoints().stream().filter(e -> e.name().contains(only)).toList();
+  }
+
+  private static List<Endpoint> allEndpoints() {
     String connection = Marshal.dumps(Map.of("url", "http://instance/", "port", "8080"));
+    return List.of(
+        new Endpoint("getFullComputerInformation (" + PARTITIONS + " partitions)",
+            "getFullComputerInformation?computer_id=" + COMPUTER, null),
+        new Endpoint("getFullComputerInformation (" + BIG_PARTITIONS + " partitions)",
+            "getFullComputerInformation?computer_id=" + BIG_COMPUTER, null),
+        new Endpoint("requestComputerPartition (existing instance)", "requestComputerPartition",
+            request("instance-0", COMPUTER, Map.of("n", "0"))),
+        new Endpoint("supplySupply", "supplySupply",
+            form("url", "http://sr.example/software.cfg", "computer_id", COMPUTER, "state", "available")),
+        new Endpoint("registerComputerPartition", "registerComputerPartition?computer_reference=" + COMPUTER
+            + "&computer_partition_reference=slappart0", null),
+        new Endpoint("setComputerPartitionConnectionXml", "setComputerPartitionConnectionXml",
+            form("computer_id", COMPUTER, "computer_partition_id", "slappart0", "connection_xml", connection,
+                "slave_reference", "None")));
+  }
 
-    Map<String, IntFunction<HttpRequest>> endpoints = new LinkedHashMap<>();
-    endpoints.put("getFullComputerInformation (1000 partitions)", i -> get("getFullComputerInformation?computer_id=" + COMPUTER));
-    endpoints.put("registerComputerPartition", i -> get("registerComputerPartition?computer_reference=" + COMPUTER
-        + "&computer_partition_reference=slappart" + (i % PARTITIONS)));
-    endpoints.put("requestComputerPartition (existing)", i -> postRequest("requestComputerPartition",
-        request("instance-" + (i % PARTITIONS), Map.of("n", String.valueOf(i % PARTITIONS)))));
-    endpoints.put("supplySupply", i -> postRequest("supplySupply",
-        form("url", "http://sr.example/" + (i % 50) + "/software.cfg", "computer_id", COMPUTER, "state", "available")));
-    endpoints.put("setComputerPartitionConnectionXml", i -> postRequest("setComputerPartitionConnectionXml",
-        form("computer_id", COMPUTER, "computer_partition_id", "slappart" + (i % PARTITIONS),
-            "connection_xml", connection, "slave_reference", "None")));
-    endpoints.put("startedComputerPartition", i -> postRequest("startedComputerPartition",
-        form("computer_id", COMPUTER, "computer_partition_id", "slappart" + (i % PARTITIONS))));
-    endpoints.put("loadComputerConfigurationFromXML (10 partitions)",
-        i -> postRequest("loadComputerConfigurationFromXML", Map.of("xml", loadXml)));
-
-    System.out.printf("%-50s %7s %8s %10s %9s %9s %7s%n", "endpoint", "clients", "requests", "req/s", "p50 ms",
-        "p99 ms", "errors");
-    if (Wrk.available()) {
-      // wrk (C, event loop) loads the proxy far harder than a Java client sharing the same 2 cores.
-      System.out.println("(load generator: wrk, 3 s per run)");
-      for (Map.Entry<String, IntFunction<HttpRequest>> endpoint : endpoints.entrySet()) {
-        for (int clients : new int[] {1, 8}) {
-          System.out.println(Wrk.run(endpoint.getKey(), endpoint.getValue().apply(7), clients, 3));
-        }
-      }
-      return;
-    }
-    System.out.println("(load generator: java.net.http; install wrk for higher figures)");
-    for (Map.Entry<String, IntFunction<HttpRequest>> endpoint : endpoints.entrySet()) {
-      for (int clients : new int[] {1, 8}) {
-        int count = endpoint.getKey().startsWith("getFull") ? Math.max(100, requests / 10) : requests;
-        measure(endpoint.getKey(), endpoint.getValue(), clients, count);
+  private void setUp(String url) throws IOException, InterruptedException {
+    for (Map.Entry<String, Integer> computer : Map.of(COMPUTER, PARTITIONS, BIG_COMPUTER, BIG_PARTITIONS).entrySet()) {
+      check(post(url, "loadComputerConfigurationFromXML",
+          Map.of("xml", Marshal.dumps(computer(computer.getKey(), computer.getValue())))));
+      check(post(url, "supplySupply", form("url", "http://sr.example/software.cfg", "computer_id", computer.getKey(),
+          "state", "available")));
+      for (int i = 0; i < computer.getValue(); i++) {
+        String name = computer.getKey().equals(COMPUTER) ? "instance-" + i : "big-" + i;
+        check(post(url, "requestComputerPartition", request(name, computer.getKey(), Map.of("n", String.valueOf(i)))));
       }
     }
   }
 
-  private void measure(String name, IntFunction<HttpRequest> requestFor, int clients, int count) throws Exception {
-    for (int i = 0; i < Math.min(50, count); i++) {
-      http.send(requestFor.apply(i), HttpResponse.BodyHandlers.discarding());
-    }
-    long[] latencies = new long[count];
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger errors = new AtomicInteger();
-    long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    long start = System.nanoTime();
-    List<Future<Integer>> done = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      Callable<Integer> worker = () -> {
-        int i;
-        while ((i = next.getAndIncrement()) < count && System.nanoTime() < deadline) {
-          long t0 = System.nanoTime();
-          HttpResponse<Void> answer = http.send(requestFor.apply(i), HttpResponse.BodyHandlers.discarding());
-          latencies[i] = System.nanoTime() - t0;
-          if (answer.statusCode() != 200) {
-            errors.incrementAndGet();
-          }
-        }
-        return 0;
-      };
-      done.add(pool.submit(worker));
-    }
-    for (Future<Integer> f : done) {
-      f.get();
-    }
-    long elapsed = System.nanoTime() - start;
-    pool.shutdown();
-    int completed = Math.min(count, next.get());
-    long[] measured = Arrays.stream(latencies, 0, completed).filter(l -> l > 0).sorted().toArray();
-    System.out.printf(Locale.ROOT, "%-50s %7d %8d %10.0f %9.2f %9.2f %7d%n", name, clients, measured.length,
-        measured.length / (elapsed / 1e9), percentile(measured, 50), percentile(measured, 99), errors.get());
-  }
-
-  private static double percentile(long[] sorted, int p) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
-  }
-
-  private void awaitReady(Process proxy) throws Exception {
+  private void awaitReady(Process proxy, String url) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       if (!proxy.isAlive()) {
         throw new IllegalStateException("slapos proxy start exited with " + proxy.exitValue());
       }
       try {
-        if (http.send(get("getRunId"), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(url + "getComputerPartitionCertificate"))
+            .timeout(Duration.ofSeconds(5)).build();
+        if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return;
         }
       } catch (IOException notYet) {
-        // not listening yet
+        // not listening yet: ask again on the next turn, until the deadline
       }
       proxy.waitFor(100, TimeUnit.MILLISECONDS);
     }
     throw new IllegalStateException("slapos proxy start did not answer within 60 s");
   }
 
-  private Map<String, String> request(String name, Map<String, String> parameters) {
+  private static Map<String, String> request(String name, String computer, Map<String, String> parameters) {
     return form("software_release", "http://sr.example/software.cfg", "partition_reference", name,
-        "partition_parameter_xml", Marshal.dumps(parameters), "filter_xml", Marshal.dumps(Map.of()),
+        "partition_parameter_xml", Marshal.dumps(parameters),
+        "filter_xml", Marshal.dumps(Map.of("computer_guid", computer)),
         "software_type", "default", "state", Marshal.dumps(null), "shared_xml", Marshal.dumps(false));
   }
 
-  private HttpRequest get(String path) {
-    return HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30)).build();
+  private HttpResponse<String> post(String url, String path, Map<String, String> fields)
+      throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(encode(fields))).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private HttpRequest postRequest(String path, Map<String, String> fields) {
+  private static String encode(Map<String, String> fields) {
     StringBuilder body = new StringBuilder();
     fields.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&")
         .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
         .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-    return HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-  }
-
-  private HttpResponse<String> post(String path, Map<String, String> fields) throws IOException, InterruptedException {
-    return http.send(postRequest(path, fields), HttpResponse.BodyHandlers.ofString());
+    return body.toString();
   }
 
   private static void check(HttpResponse<String> answer) {

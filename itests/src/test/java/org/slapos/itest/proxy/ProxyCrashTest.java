@@ -33,8 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slapos.slap.marshal.Marshal;
 
 /**
- * SIGKILL during load: every request the proxy acknowledged (HTTP 200) is in the database
- * afterwards, and the database passes SQLite's integrity check.
+ * SIGKILL during write load: every request the proxy acknowledged (HTTP 200) is in the database
+ * afterwards, the database passes SQLite's integrity check, and a proxy restarted on the same file
+ * serves every acknowledged write and takes new ones. Concurrent writers share group commits, so
+ * this also checks that no write is acknowledged before its batch is on disk.
  */
 class ProxyCrashTest {
   private static final int PARTITIONS = 200;
@@ -89,6 +91,32 @@ class ProxyCrashTest {
           + "WHERE slap_state = 'busy' GROUP BY partition_reference HAVING COUNT(*) > 1)", null));
     }
     assertTrue(acknowledgedInstances.size() + acknowledgedSoftware.size() >= ACKNOWLEDGED_BEFORE_KILL);
+
+    try (ProxyProcess restarted = ProxyProcess.start(work)) {
+      assertEquals(database, restarted.database());
+      for (String instance : acknowledgedInstances) {
+        HttpResponse<String> answer = get(restarted.url() + "hateoas/partitions/" + instance);
+        assertEquals(200, answer.statusCode(), "instance " + instance + " is not served after the restart");
+      }
+      HttpResponse<String> computer = get(restarted.url() + "getFullComputerInformation?computer_id="
+          + ProxyProcess.COMPUTER_ID);
+      assertEquals(200, computer.statusCode(), restarted.log());
+      for (String url : acknowledgedSoftware) {
+        assertTrue(computer.body().contains(url), "software " + url + " is not served after the restart");
+      }
+      String sr = "http://sr.example/after-restart/software.cfg";
+      assertEquals(200, post(restarted.url() + "supplySupply",
+          form("url", sr, "computer_id", ProxyProcess.COMPUTER_ID, "state", "available")).statusCode());
+      assertEquals(200, post(restarted.url() + "requestComputerPartition", form("software_release", sr,
+          "partition_reference", "after-restart", "partition_parameter_xml", Marshal.dumps(Map.of()),
+          "filter_xml", Marshal.dumps(Map.of()), "software_type", "default", "state", Marshal.dumps(null),
+          "shared_xml", Marshal.dumps(false))).statusCode(), restarted.log());
+    }
+  }
+
+  private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private void load(String url, int client, AtomicBoolean stop, CountDownLatch enough,

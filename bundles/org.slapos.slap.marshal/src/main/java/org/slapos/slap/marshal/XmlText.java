@@ -72,11 +72,28 @@ final class XmlText {
     }
 
     /**
-     * A fresh JDK StAX factory (not one found on the class path) with DTDs and external entities
-     * switched off and a resolver that fetches nothing. Readers still report a DOCTYPE as a
-     * {@code DTD} event, which callers must refuse.
+     * The JDK's StAX property that lets a factory hand out its last reader again, reset, once that
+     * reader is closed: creating a reader costs more than parsing a small marshal document.
+     */
+    private static final String REUSE_READER = "reuse-instance";
+
+    /**
+     * One locked-down factory per thread, so that its reader can be reused (a factory and its
+     * reader are not thread-safe). Parsing never runs user code, so nothing else lands in it.
+     */
+    private static final ThreadLocal<XMLInputFactory> FACTORIES = ThreadLocal.withInitial(XmlText::newLockedDownInputFactory);
+
+    /**
+     * The calling thread's JDK StAX factory (not one found on the class path) with DTDs and external
+     * entities switched off and a resolver that fetches nothing. Readers still report a DOCTYPE as a
+     * {@code DTD} event, which callers must refuse. A reader must be closed (as callers do in a
+     * {@code finally}) before the same thread asks for the next one, or a new one is created.
      */
     static XMLInputFactory lockedDownInputFactory() {
+        return FACTORIES.get();
+    }
+
+    private static XMLInputFactory newLockedDownInputFactory() {
         XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
@@ -86,6 +103,9 @@ final class XmlText {
         factory.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
             throw new XMLStreamException("External resources are not allowed: " + systemId);
         });
+        if (factory.isPropertySupported(REUSE_READER)) {
+            factory.setProperty(REUSE_READER, Boolean.TRUE);
+        }
         return factory;
     }
 

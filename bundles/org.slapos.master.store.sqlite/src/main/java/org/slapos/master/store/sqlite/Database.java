@@ -3,12 +3,11 @@ package org.slapos.master.store.sqlite;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slapos.master.api.MasterStoreException;
 import org.slapos.master.api.MasterStoreException.Code;
 import org.sqlite.SQLiteConfig;
@@ -16,8 +15,8 @@ import org.sqlite.SQLiteConfig.JournalMode;
 import org.sqlite.SQLiteConfig.SynchronousMode;
 
 /**
- * The SQLite file behind the store: one writer connection used by one operation at a time, and a
- * bounded pool of read-only connections for concurrent readers.
+ * The SQLite file behind the store: one writer connection owned by the {@link GroupCommitWriter},
+ * and a bounded pool of read-only connections for concurrent readers.
  *
  * <p>Writes run in {@code BEGIN IMMEDIATE} transactions, so the write lock is taken before anything
  * is read: an allocation sees every earlier allocation and no other process can slip in between.
@@ -29,36 +28,57 @@ final class Database implements AutoCloseable {
   /** Work done inside one transaction. */
   @FunctionalInterface
   interface Work<T> {
-    T run(Connection connection) throws SQLException, MasterStoreException;
+    T run(Sql sql) throws SQLException, MasterStoreException;
+  }
+
+  /** One-time work on the writer connection before the writer starts (schema upgrade). */
+  @FunctionalInterface
+  interface Setup {
+    void run(Connection writer) throws SQLException;
   }
 
   private final Path file;
   private final int busyTimeoutMs;
-  private final Connection writer;
-  private final ReentrantLock writeLock = new ReentrantLock(true);
-  private final BlockingQueue<Connection> idleReaders;
-  private final List<Connection> allReaders = new ArrayList<>();
+  private final GroupCommitWriter writer;
+  private final BlockingQueue<Sql> idleReaders;
+  private final List<Sql> allReaders = new ArrayList<>();
   private final int readerPoolSize;
+  /** Asks {@code PRAGMA data_version} for {@link #generation()}; guarded by itself. */
+  private final Sql monitor;
   private volatile boolean closed;
-  /** Incremented after every commit, ours or (once noticed) another process's; guarded by writeLock for writes. */
-  private volatile long generation;
-  /** The writer's last {@code PRAGMA data_version}: it changes only when another process commits. */
-  private long externalDataVersion = -1;
+  /** Incremented after every commit that changed data, ours or (once noticed) another process's. */
+  private final AtomicLong generation = new AtomicLong();
+  /** The monitor's last {@code PRAGMA data_version}: it changes when another connection commits. */
+  private long dataVersion = -1;
 
-  Database(Path file, int readerPoolSize, int busyTimeoutMs) throws SQLException {
+  /**
+   * @param maxBatch the most writes committed in one transaction
+   */
+  Database(Path file, int readerPoolSize, int busyTimeoutMs, int maxBatch, Setup setup) throws SQLException {
     this.file = file;
     this.busyTimeoutMs = busyTimeoutMs;
     this.readerPoolSize = Math.max(1, readerPoolSize);
     this.idleReaders = new ArrayBlockingQueue<>(this.readerPoolSize);
-    this.writer = open(false);
+    Sql writerConnection = new Sql(open(false));
+    Sql monitorConnection = null;
+    try {
+      setup.run(writerConnection.connection());
+      monitorConnection = new Sql(open(true));
+    } catch (SQLException | RuntimeException e) {
+      writerConnection.close();
+      throw e;
+    }
+    this.monitor = monitorConnection;
+    this.writer = new GroupCommitWriter(writerConnection, "slapos-store-writer " + file.getFileName(), maxBatch,
+        this::storage, generation::incrementAndGet);
   }
 
   Path file() {
     return file;
   }
 
-  /** The writer connection, for one-time work at activation (schema upgrade); callers hold no lock. */
-  Connection writerForSetup() {
+  /** The writer, for tests that look at its queue and batches. */
+  GroupCommitWriter writer() {
     return writer;
   }
 
@@ -75,66 +95,46 @@ final class Database implements AutoCloseable {
     return config.createConnection("jdbc:sqlite:" + file);
   }
 
-  /** Runs {@code work} in one write transaction; commits when it returns, rolls back when it throws. */
+  /**
+   * Runs {@code work} in a write transaction, possibly together with other writers' work (group
+   * commit), and returns once it is committed; if it throws, its own changes are undone.
+   */
   <T> T write(Work<T> work) throws MasterStoreException {
-    writeLock.lock();
-    try {
-      checkOpen();
-      exec(writer, "BEGIN IMMEDIATE");
-      boolean committed = false;
-      try {
-        T result = work.run(writer);
-        exec(writer, "COMMIT");
-        committed = true;
-        generation++;
-        return result;
-      } finally {
-        if (!committed) {
-          rollbackQuietly(writer);
-        }
-      }
-    } catch (SQLException e) {
-      throw storage(e);
-    } finally {
-      writeLock.unlock();
-    }
+    checkOpen();
+    return writer.submit(work);
   }
 
   /**
-   * A number that changes whenever the data may have changed: after each of our writes, and when a
-   * write by another process (another program using the same file) is noticed. Data read after this
-   * call is at least as new as the returned generation, so a value derived from it may be cached
-   * under that generation.
+   * A number that changes whenever the data may have changed: after each of our writes that changed
+   * something, and when a write by another process (another program using the same file) is
+   * noticed. Data read after this call is at least as new as the returned generation, so a value
+   * derived from it may be cached under that generation.
    */
   long generation() throws MasterStoreException {
-    writeLock.lock();
-    try {
-      checkOpen();
-      long version;
-      try (Statement s = writer.createStatement(); java.sql.ResultSet rs = s.executeQuery("PRAGMA data_version")) {
-        version = rs.next() ? rs.getLong(1) : 0;
+    checkOpen();
+    synchronized (monitor) {
+      try {
+        long version = monitor.number("PRAGMA data_version");
+        if (version != dataVersion) {
+          dataVersion = version;
+          generation.incrementAndGet();
+        }
+        return generation.get();
+      } catch (SQLException e) {
+        throw storage(e);
       }
-      if (version != externalDataVersion) {
-        externalDataVersion = version;
-        generation++;
-      }
-      return generation;
-    } catch (SQLException e) {
-      throw storage(e);
-    } finally {
-      writeLock.unlock();
     }
   }
 
   /** Runs {@code work} in one read transaction, on a pooled read-only connection (consistent snapshot). */
   <T> T read(Work<T> work) throws MasterStoreException {
-    Connection c = borrowReader();
+    Sql c = borrowReader();
     try {
-      exec(c, "BEGIN");
+      c.exec("BEGIN");
       try {
         return work.run(c);
       } finally {
-        exec(c, "COMMIT");
+        c.exec("COMMIT");
       }
     } catch (SQLException e) {
       throw storage(e);
@@ -143,16 +143,16 @@ final class Database implements AutoCloseable {
     }
   }
 
-  private Connection borrowReader() throws MasterStoreException {
+  private Sql borrowReader() throws MasterStoreException {
     checkOpen();
-    Connection c = idleReaders.poll();
+    Sql c = idleReaders.poll();
     if (c != null) {
       return c;
     }
     synchronized (allReaders) {
       if (allReaders.size() < readerPoolSize) {
         try {
-          Connection created = open(true);
+          Sql created = new Sql(open(true));
           allReaders.add(created);
           return created;
         } catch (SQLException e) {
@@ -174,46 +174,23 @@ final class Database implements AutoCloseable {
     }
   }
 
-  static void exec(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
-
-  private static void rollbackQuietly(Connection c) {
-    try {
-      exec(c, "ROLLBACK");
-    } catch (SQLException ignored) {
-      // the transaction is already gone (SQLite rolls back by itself on some errors)
-    }
-  }
-
   MasterStoreException storage(SQLException e) {
     return new MasterStoreException(Code.STORAGE, "Database " + file + ": " + e.getMessage(), e);
   }
 
+  /** Finishes the queued writes, then closes every connection. */
   @Override
   public void close() {
     closed = true;
-    writeLock.lock();
-    try {
-      closeQuietly(writer);
-    } finally {
-      writeLock.unlock();
+    writer.close();
+    synchronized (monitor) {
+      monitor.close();
     }
     synchronized (allReaders) {
-      for (Connection c : allReaders) {
-        closeQuietly(c);
+      for (Sql c : allReaders) {
+        c.close();
       }
       allReaders.clear();
-    }
-  }
-
-  private static void closeQuietly(Connection c) {
-    try {
-      c.close();
-    } catch (SQLException ignored) {
-      // closing anyway
     }
   }
 }

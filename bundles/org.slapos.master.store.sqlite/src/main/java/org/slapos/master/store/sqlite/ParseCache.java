@@ -15,26 +15,65 @@ import org.slapos.slap.marshal.MarshalException;
  * Parsed forms of the XML columns, by their text: most partitions keep the same parameters for a
  * long time, so a node polling its computer information mostly hits this cache. Values are deeply
  * immutable, so they can be shared between callers.
+ *
+ * <p>The cache is bounded by size, not by count, because one document may be anything from a few
+ * bytes to the 8 MiB a request body may hold: an entry weighs about twice its text (the text kept as
+ * the key, plus the parsed form, which holds the same strings), the least recently used entries go
+ * first, and a document heavier than a quarter of the bound is parsed but not kept, so that one huge
+ * document cannot push out everything else.
  */
 final class ParseCache {
 
-  private final Map<String, Map<String, String>> instanceXml;
-  private final Map<String, List<Map<String, Object>>> slaveLists;
+  /** Instance XML and shared-instance lists are cached apart: the same text could be both. */
+  private enum Kind { INSTANCE_XML, SLAVE_LIST }
 
-  ParseCache(int capacity) {
-    this.instanceXml = lru(capacity);
-    this.slaveLists = lru(capacity);
+  private record Key(Kind kind, String text) {
   }
 
-  private static <V> Map<String, V> lru(int capacity) {
-    return Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
+  private final long maxBytes;
+  /** In access order: the first entry is the least recently used. Guarded by this. */
+  private final LinkedHashMap<Key, Object> entries = new LinkedHashMap<>(64, 0.75f, true);
+  /** Guarded by this. */
+  private long bytes;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-        return size() > capacity;
-      }
-    });
+  /** @param maxBytes bound of the approximate size of the cache; 0 keeps nothing */
+  ParseCache(long maxBytes) {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("parse cache size must not be negative: " + maxBytes);
+    }
+    this.maxBytes = maxBytes;
+  }
+
+  /** Approximate bytes held by an entry for {@code text}: the key (UTF-16) and a parsed form as large. */
+  static long weight(String text) {
+    return 4L * text.length() + 64;
+  }
+
+  /** Approximate bytes held now. */
+  synchronized long bytes() {
+    return bytes;
+  }
+
+  /** Entries held now. */
+  synchronized int size() {
+    return entries.size();
+  }
+
+  private synchronized Object get(Kind kind, String text) {
+    return entries.get(new Key(kind, text));
+  }
+
+  private synchronized void put(Kind kind, String text, Object parsed) {
+    long weight = weight(text);
+    if (weight > maxBytes / 4 || entries.putIfAbsent(new Key(kind, text), parsed) != null) {
+      return;
+    }
+    bytes += weight;
+    var eldest = entries.keySet().iterator();
+    while (bytes > maxBytes) {
+      bytes -= weight(eldest.next().text());
+      eldest.remove();
+    }
   }
 
   /** {@code xml2dict}: empty for null or empty text. */
@@ -42,10 +81,11 @@ final class ParseCache {
     if (xml == null || xml.isEmpty()) {
       return Map.of();
     }
-    Map<String, String> cached = instanceXml.get(xml);
+    @SuppressWarnings("unchecked")
+    Map<String, String> cached = (Map<String, String>) get(Kind.INSTANCE_XML, xml);
     if (cached == null) {
       cached = Collections.unmodifiableMap(new LinkedHashMap<>(InstanceXml.loads(xml)));
-      instanceXml.put(xml, cached);
+      put(Kind.INSTANCE_XML, xml, cached);
     }
     return cached;
   }
@@ -55,7 +95,8 @@ final class ParseCache {
     if (marshalled == null || marshalled.isEmpty()) {
       return List.of();
     }
-    List<Map<String, Object>> cached = slaveLists.get(marshalled);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> cached = (List<Map<String, Object>>) get(Kind.SLAVE_LIST, marshalled);
     if (cached == null) {
       Object value = Marshal.loads(marshalled);
       if (!(value instanceof List<?> list)) {
@@ -73,7 +114,7 @@ final class ParseCache {
         result.add(Collections.unmodifiableMap(copy));
       }
       cached = Collections.unmodifiableList(result);
-      slaveLists.put(marshalled, cached);
+      put(Kind.SLAVE_LIST, marshalled, cached);
     }
     return cached;
   }

@@ -40,19 +40,19 @@ public final class SqliteStoreInspector implements MasterStoreInspector {
     config.setBusyTimeout(BUSY_TIMEOUT_MS);
     try (Connection c = config.createConnection("jdbc:sqlite:" + database)) {
       return switch (view) {
-        case COMPUTERS -> table(c, SqliteMasterStore.COMPUTER, "SELECT * FROM " + SqliteMasterStore.COMPUTER
+        case COMPUTERS -> table(c, Tables.COMPUTER, "SELECT * FROM " + Tables.COMPUTER
             + " ORDER BY rowid", Set.of(), false);
-        case SOFTWARE -> table(c, SqliteMasterStore.SOFTWARE, "SELECT * FROM " + SqliteMasterStore.SOFTWARE
+        case SOFTWARE -> table(c, Tables.SOFTWARE, "SELECT * FROM " + Tables.SOFTWARE
             + " ORDER BY rowid", Set.of(), true);
-        case PARTITIONS -> table(c, SqliteMasterStore.PARTITION, "SELECT * FROM " + SqliteMasterStore.PARTITION
+        case PARTITIONS -> table(c, Tables.PARTITION, "SELECT * FROM " + Tables.PARTITION
             + " WHERE slap_state<>'free' ORDER BY rowid", Set.of("xml", "connection_xml", "slave_instance_list"), false);
-        case SLAVES -> table(c, SqliteMasterStore.SLAVE, "SELECT * FROM " + SqliteMasterStore.SLAVE
+        case SLAVES -> table(c, Tables.SLAVE, "SELECT * FROM " + Tables.SLAVE
             + " ORDER BY rowid", Set.of("connection_xml"), false);
-        case PARAMETERS -> table(c, SqliteMasterStore.PARTITION, "SELECT reference, partition_reference,"
-            + " software_type, connection_xml FROM " + SqliteMasterStore.PARTITION + " ORDER BY rowid", Set.of(), false);
-        case NETWORK -> table(c, SqliteMasterStore.NETWORK, "SELECT partition_reference, address FROM "
-            + SqliteMasterStore.NETWORK + " WHERE partition_reference NOT IN (SELECT reference FROM "
-            + SqliteMasterStore.PARTITION + " WHERE slap_state='free') ORDER BY rowid", Set.of(), false);
+        case PARAMETERS -> table(c, Tables.PARTITION, "SELECT reference, partition_reference,"
+            + " software_type, connection_xml FROM " + Tables.PARTITION + " ORDER BY rowid", Set.of(), false);
+        case NETWORK -> table(c, Tables.NETWORK, "SELECT partition_reference, address FROM "
+            + Tables.NETWORK + " WHERE partition_reference NOT IN (SELECT reference FROM "
+            + Tables.PARTITION + " WHERE slap_state='free') ORDER BY rowid", Set.of(), false);
       };
     } catch (SQLException e) {
       throw new MasterStoreException(Code.STORAGE, "Cannot read " + database + ": " + e.getMessage(), e);

@@ -28,4 +28,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(description = "Milliseconds to wait for a lock held by another process "
       + "(e.g. slapos proxy show) before failing.")
   int busy_timeout_ms() default 10000;
+
+  @AttributeDefinition(description = "Bound of the cache of parsed parameter documents (instance XML and "
+      + "shared-instance lists), in bytes of document text; 0 disables it.")
+  long parse_cache_bytes() default SqliteMasterStore.DEFAULT_PARSE_CACHE_BYTES;
+
+  @AttributeDefinition(description = "The most writes committed in one transaction: concurrent writes "
+      + "share one durable commit (group commit), each still undone alone when it fails.")
+  int write_batch_size() default SqliteMasterStore.DEFAULT_WRITE_BATCH_SIZE;
 }

@@ -64,4 +64,49 @@ class PerformanceTest {
       assertEquals(1, info.partitions().get(0).slaveInstances().size());
     }
   }
+
+  /** Durable writes (one changed row each) from 1 and 8 threads: group commit shares the fsyncs. */
+  @Test
+  void concurrentDurableWrites() throws Exception {
+    try (SqliteMasterStore store = StoreFixture.open(dir)) {
+      store.formatComputer(format(COMPUTER, 8));
+      for (int t = 0; t < 8; t++) {
+        store.request(req("http://sr//", "instance-" + t).build());
+      }
+      int perThread = Integer.getInteger("perf.iterations", 50) * 4;
+      for (int threads : new int[] {1, 8}) {
+        Database db = store.database();
+        long batchesBefore = db.writer().batches();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.List<java.util.concurrent.Future<Void>> done = new java.util.ArrayList<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+          String title = "instance-" + t;
+          String prefix = "http://sr/" + threads + "/" + t + "/";
+          done.add(pool.submit(() -> {
+            for (int i = 0; i < perThread; i++) {
+              store.supply(COMPUTER, prefix + i, "available");
+              store.request(req("http://sr//", title).param("i", (long) i).build());
+            }
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<Void> f : done) {
+          f.get(5, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        long elapsed = System.nanoTime() - start;
+        pool.shutdown();
+        long writes = 2L * threads * perThread;
+        long batches = db.writer().batches() - batchesBefore;
+        LOG.info("{} threads: {} durable writes in {} ms: {} writes/s, {} commits ({} writes per commit)", threads,
+            writes, elapsed / 1_000_000, writes * 1_000_000_000L / elapsed, batches,
+            String.format(java.util.Locale.ROOT, "%.1f", (double) writes / batches));
+        for (int t = 0; t < threads; t++) {
+          assertEquals(String.valueOf(perThread - 1),
+              store.findInstanceByTitle("instance-" + t).orElseThrow().parameters().get("i"));
+        }
+      }
+      assertEquals(9 * perThread, store.computerInformation(COMPUTER).software().size(), "every supply is kept");
+    }
+  }
 }
