@@ -22,6 +22,8 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * Reads the Declarative Services descriptors of a bundle jar (the {@code OSGI-INF/*.xml} files its
@@ -105,9 +107,9 @@ final class ComponentDescriptors {
       builder.setEntityResolver((publicId, systemId) -> {
         throw new SAXException("external entity " + systemId + " refused");
       });
-      builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
+      builder.setErrorHandler(new DefaultHandler() {
         @Override
-        public void error(org.xml.sax.SAXParseException e) throws SAXException {
+        public void error(SAXParseException e) throws SAXException {
           throw e;
         }
       });

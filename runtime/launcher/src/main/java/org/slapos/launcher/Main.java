@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code bin/slapos}: starts the bundles of one runtime (a directory exported from a
- * {@code runtime/*.bndrun}) on Felix, hands the command line to the {@code main.thread} service of
- * the command line bundle, and exits with the code it returns.
+ * {@code runtime/*.bndrun}; exactly those its {@code runbundles.tsv} lists) on Felix, hands the
+ * command line to the {@code main.thread} service of the command line bundle, and exits with the
+ * code it returns. The runtime is the one the build's command index ({@code commands.tsv}) names
+ * for the command.
  * <p>It speaks the bnd launcher's contract ({@code launcher.arguments} service property, a
  * {@code Callable<Integer>} with {@code main.thread=true}), so the same bundles also run from the
  * bnd-exported executable jars. It exists for speed and isolation: bundles are installed by
@@ -55,7 +57,7 @@ public final class Main {
     Logger log = LoggerFactory.getLogger("slapos");
     Path distribution = distributionDirectory();
     Path commandIndex = distribution.resolve(CommandIndex.FILE_NAME);
-    String runtimeName = commandIndex(commandIndex, log).runtimeFor(options.commandWords());
+    String runtimeName = loadCommandIndex(commandIndex, log).runtimeFor(options.commandWords());
     Path bundles = distribution.resolve(runtimeName);
     if (!Files.isDirectory(bundles)) {
       log.error("Runtime '{}' is missing: {} (build it with the README's setup command)", runtimeName, bundles);
@@ -106,7 +108,7 @@ public final class Main {
   }
 
   /** The build's command index; without one (or with a broken one) every command runs on the cli runtime. */
-  private static CommandIndex commandIndex(Path file, Logger log) {
+  private static CommandIndex loadCommandIndex(Path file, Logger log) {
     if (!Files.isRegularFile(file)) {
       log.debug("No command index at {}: every command runs on the {} runtime", file, CommandIndex.DEFAULT_RUNTIME);
       return new CommandIndex(List.of());
