@@ -6,7 +6,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -30,8 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code bin/slapos}: starts the bundles of one runtime (a directory exported from a
- * {@code runtime/*.bndrun}) on Felix, hands the command line to the {@code main.thread} service of
- * the command line bundle, and exits with the code it returns.
+ * {@code runtime/*.bndrun}; exactly those its {@code runbundles.tsv} lists) on Felix, hands the
+ * command line to the {@code main.thread} service of the command line bundle, and exits with the
+ * code it returns. The runtime is the one the build's command index ({@code commands.tsv}) names
+ * for the command.
  * <p>It speaks the bnd launcher's contract ({@code launcher.arguments} service property, a
  * {@code Callable<Integer>} with {@code main.thread=true}), so the same bundles also run from the
  * bnd-exported executable jars. It exists for speed and isolation: bundles are installed by
@@ -55,7 +56,8 @@ public final class Main {
     LoggingSetup.configure(options);
     Logger log = LoggerFactory.getLogger("slapos");
     Path distribution = distributionDirectory();
-    String runtimeName = RuntimeSelector.runtimeFor(options.commandWords());
+    Path commandIndex = distribution.resolve(CommandIndex.FILE_NAME);
+    String runtimeName = loadCommandIndex(commandIndex, log).runtimeFor(options.commandWords());
     Path bundles = distribution.resolve(runtimeName);
     if (!Files.isDirectory(bundles)) {
       log.error("Runtime '{}' is missing: {} (build it with the README's setup command)", runtimeName, bundles);
@@ -71,7 +73,7 @@ public final class Main {
     Framework framework = null;
     Thread shutdownHook = null;
     try {
-      framework = newFramework(storage, options);
+      framework = newFramework(storage, options, Files.isRegularFile(commandIndex) ? commandIndex : null);
       framework.init();
       BundleContext system = framework.getBundleContext();
       Hashtable<String, Object> launcherProperties = new Hashtable<>();
@@ -112,8 +114,26 @@ public final class Main {
     }
   }
 
-  private static Framework newFramework(Path storage, GlobalOptions options) {
+  /** The build's command index; without one (or with a broken one) every command runs on the cli runtime. */
+  private static CommandIndex loadCommandIndex(Path file, Logger log) {
+    if (!Files.isRegularFile(file)) {
+      log.debug("No command index at {}: every command runs on the {} runtime", file, CommandIndex.DEFAULT_RUNTIME);
+      return new CommandIndex(List.of());
+    }
+    try {
+      return CommandIndex.read(file);
+    } catch (IOException e) {
+      log.warn("Ignoring the command index: {}", e.getMessage());
+      return new CommandIndex(List.of());
+    }
+  }
+
+  private static Framework newFramework(Path storage, GlobalOptions options, Path commandIndex) {
     Map<String, String> config = new HashMap<>();
+    if (commandIndex != null) {
+      // The cli bundle lists every command (help, completion), also those of the other runtimes.
+      config.put(CommandIndex.FRAMEWORK_PROPERTY, commandIndex.toAbsolutePath().toString());
+    }
     config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
     config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
     config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
@@ -136,15 +156,26 @@ public final class Main {
     return factory.newFramework(config);
   }
 
-  private static void installAndStart(BundleContext system, Path directory) throws IOException, BundleException {
-    List<Path> jars;
-    try (Stream<Path> files = Files.list(directory)) {
-      jars = files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
-    }
-    Bundle[] installed = new Bundle[jars.size()];
-    for (int i = 0; i < jars.size(); i++) {
+  /**
+   * Installs exactly the bundles of the runtime's {@code runbundles.tsv} (what its .bndrun
+   * resolved to), in its order, and starts them; any other jar in the directory is ignored.
+   */
+  static List<Bundle> installAndStart(BundleContext system, Path directory) throws IOException, BundleException {
+    List<BundleList.Entry> entries = BundleList.read(directory).entries();
+    Bundle[] installed = new Bundle[entries.size()];
+    for (int i = 0; i < entries.size(); i++) {
+      BundleList.Entry entry = entries.get(i);
+      Path jar = directory.resolve(entry.fileName());
+      if (!Files.isRegularFile(jar)) {
+        throw new IOException("Bundle " + jar + " named in " + BundleList.FILE_NAME + " is missing (rebuild the runtimes)");
+      }
       // reference: makes Felix read the jar in place instead of copying it into the cache.
-      installed[i] = system.installBundle("reference:" + jars.get(i).toUri());
+      installed[i] = system.installBundle("reference:" + jar.toUri());
+      if (!installed[i].getSymbolicName().equals(entry.symbolicName())
+          || !installed[i].getVersion().toString().equals(entry.version())) {
+        throw new BundleException(jar + " is " + installed[i].getSymbolicName() + " " + installed[i].getVersion()
+            + ", not " + entry.symbolicName() + " " + entry.version() + " as " + BundleList.FILE_NAME + " says (rebuild the runtimes)");
+      }
     }
     system.getBundle().adapt(FrameworkWiring.class).resolveBundles(null);
     for (Bundle bundle : installed) {
@@ -152,6 +183,7 @@ public final class Main {
         bundle.start(Bundle.START_ACTIVATION_POLICY);
       }
     }
+    return List.of(installed);
   }
 
   private static int callMain(BundleContext system, Logger log) throws InvalidSyntaxException, InterruptedException {
