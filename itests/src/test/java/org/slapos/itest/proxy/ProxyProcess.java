@@ -16,8 +16,8 @@ import org.slapos.itest.support.SlaposTestSupport;
  * A real {@code bin/slapos proxy start} process on loopback, on its own SQLite database, as an
  * operator runs it. Used by tests that need a separate process (e.g. to kill it).
  */
-final class ProxyProcess implements AutoCloseable {
-  static final String COMPUTER_ID = "COMP-ITEST";
+public final class ProxyProcess implements AutoCloseable {
+  public static final String COMPUTER_ID = "COMP-ITEST";
 
   private final Process process;
   private final Path database;
@@ -31,7 +31,7 @@ final class ProxyProcess implements AutoCloseable {
     this.url = url;
   }
 
-  static ProxyProcess start(Path workDirectory) throws IOException, InterruptedException {
+  public static ProxyProcess start(Path workDirectory) throws IOException, InterruptedException {
     int port = SlaposTestSupport.freePort();
     Path database = workDirectory.resolve("proxy.db");
     Path cfg = workDirectory.resolve("slapos.cfg");
@@ -42,7 +42,12 @@ final class ProxyProcess implements AutoCloseable {
     Process process = new ProcessBuilder(slapos.toString(), "proxy", "start", "--cfg", cfg.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ProxyProcess proxy = new ProxyProcess(process, database, log, "http://127.0.0.1:" + port + "/");
-    proxy.awaitReady(Duration.ofSeconds(60));
+    try {
+      proxy.awaitReady(Duration.ofSeconds(60));
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      proxy.close();
+      throw e;
+    }
     return proxy;
   }
 
@@ -67,11 +72,11 @@ final class ProxyProcess implements AutoCloseable {
     throw new IllegalStateException("slapos proxy start did not answer within " + timeout + ":\n" + log());
   }
 
-  String url() {
+  public String url() {
     return url;
   }
 
-  Path database() {
+  public Path database() {
     return database;
   }
 
@@ -79,7 +84,7 @@ final class ProxyProcess implements AutoCloseable {
     return process;
   }
 
-  String log() throws IOException {
+  public String log() throws IOException {
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
   }
 
