@@ -133,4 +133,29 @@ class CommandLineProcessTest {
     assertEquals(0, help.exitCode());
     assertTrue(help.stdout().contains("client commands:"), help.stdout());
   }
+
+  /**
+   * Every command of the distribution (the build's command index: what the runtimes' bundles
+   * register) is listed by {@code slapos --help}, {@code slapos help} and {@code slapos complete},
+   * whichever runtime serves it.
+   */
+  @Test
+  void helpAndCompletionListEveryRegisteredCommand() throws Exception {
+    Path index = Path.of(System.getProperty("slapos.export", "../runtime/target/export")).resolve("commands.tsv");
+    List<String> names = Files.readAllLines(index, StandardCharsets.UTF_8).stream()
+        .filter(line -> !line.startsWith("#") && !line.isBlank())
+        .map(line -> line.split("\t")[0]).toList();
+    assertTrue(names.containsAll(List.of("request", "proxy start", "proxy show", "node format")), names.toString());
+    Run help = slapos("--help");
+    Run helpCommand = slapos("help");
+    Run complete = slapos("complete");
+    for (Run run : List.of(help, helpCommand, complete)) {
+      assertEquals(0, run.exitCode(), run.stderr());
+    }
+    for (String name : names) {
+      assertTrue(help.stdout().contains("  " + name + " "), name + " in --help:\n" + help.stdout());
+      assertTrue(helpCommand.stdout().contains("  " + name + " "), name + " in help");
+      assertTrue(complete.stdout().contains(name.split(" ")[0]), name + " in complete");
+    }
+  }
 }
