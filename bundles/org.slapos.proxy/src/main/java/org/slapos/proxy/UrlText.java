@@ -47,6 +47,8 @@ final class UrlText {
         i += 2;
       } else if (c == '+' && plusIsSpace) {
         bytes.write(' ');
+      } else if (c < 0x80) {
+        bytes.write(c);
       } else {
         byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
         if (Character.isHighSurrogate(c) && i + 1 < text.length()) {
