@@ -231,11 +231,6 @@ final class XmlReader {
         }
     }
 
-    /** The current TEXT event's characters. */
-    String text() {
-        return textInBuffer ? textBuffer.toString() : document.substring(textStart, textEnd);
-    }
-
     /** Whether the current TEXT event holds only characters {@link Character#isWhitespace} accepts. */
     boolean isWhitespace() {
         CharSequence text = textInBuffer ? textBuffer : document;
