@@ -127,7 +127,6 @@ public final class ProxyBenchmark {
     return results;
   }
 
-  /** Every endpoint, or those whose name contains the system property {@code bench.only} (for profiling). */
   /**
    * CPU time (user + system) used so far by the proxy process, or -1 where /proc is missing: on a
    * shared machine it says more about the cost of a request than the rate does.
@@ -143,6 +142,7 @@ public final class ProxyBenchmark {
     }
   }
 
+  /** Every endpoint, or those whose name contains the system property {@code bench.only} (for profiling). */
   private static List<Endpoint> endpoints() {
     String only = System.getProperty("bench.only", "");
     return allEndpoints().stream().filter(e -> e.name().contains(only)).toList();

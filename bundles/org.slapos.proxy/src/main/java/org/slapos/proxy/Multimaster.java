@@ -161,6 +161,23 @@ final class Multimaster {
   }
 
   /**
+   * Whether {@link #target} could name another master for this request: false when the SLA names no
+   * master and no section lists the software release. Then {@code target} is null without asking
+   * anything, and the caller can skip the work that only forwarding needs.
+   */
+  boolean mayForward(Object masterUrl, String softwareRelease) {
+    if (Frontends.truthy(masterUrl)) {
+      return true;
+    }
+    for (Entry entry : entries.values()) {
+      if (entry.softwareReleaseList().contains(softwareRelease)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The master a request for a new instance must go to, or null to allocate it here.
    *
    * @throws HttpFailure 404 when the SLA names a master that is neither this one nor listed

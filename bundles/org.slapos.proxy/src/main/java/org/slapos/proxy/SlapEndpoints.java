@@ -422,7 +422,9 @@ final class SlapEndpoints {
         return marshalled(Marshal.dumps(fake));
       }
     }
-    if (!store.instanceExists(spec)) {
+    // Only a request that could be forwarded needs to know first whether the instance exists here:
+    // the common case makes one store call, not two.
+    if (multimaster.mayForward(masterUrl, softwareRelease) && !store.instanceExists(spec)) {
       String target = multimaster.target(exchange, masterUrl, softwareRelease);
       if (target != null) {
         String requesterId = requesterPartition != null ? requesterPartition : "user";

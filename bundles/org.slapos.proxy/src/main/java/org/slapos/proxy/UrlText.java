@@ -1,6 +1,5 @@
 package org.slapos.proxy;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,25 +37,30 @@ final class UrlText {
     if (text.indexOf('%') < 0 && (!plusIsSpace || text.indexOf('+') < 0)) {
       return text;
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+    // At most three bytes per UTF-16 unit; a plain array, as this runs for every field of every request.
+    byte[] bytes = new byte[text.length() * 3];
+    int length = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == '%' && i + 2 < text.length() && hex(text.charAt(i + 1)) >= 0
           && hex(text.charAt(i + 2)) >= 0) {
-        bytes.write(hex(text.charAt(i + 1)) * 16 + hex(text.charAt(i + 2)));
+        bytes[length++] = (byte) (hex(text.charAt(i + 1)) * 16 + hex(text.charAt(i + 2)));
         i += 2;
       } else if (c == '+' && plusIsSpace) {
-        bytes.write(' ');
+        bytes[length++] = ' ';
+      } else if (c < 0x80) {
+        bytes[length++] = (byte) c;
       } else {
         byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
         if (Character.isHighSurrogate(c) && i + 1 < text.length()) {
           encoded = text.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
           i++;
         }
-        bytes.write(encoded, 0, encoded.length);
+        System.arraycopy(encoded, 0, bytes, length, encoded.length);
+        length += encoded.length;
       }
     }
-    return bytes.toString(StandardCharsets.UTF_8);
+    return new String(bytes, 0, length, StandardCharsets.UTF_8);
   }
 
   private static int hex(char c) {

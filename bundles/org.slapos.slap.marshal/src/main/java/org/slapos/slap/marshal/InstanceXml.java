@@ -1,13 +1,9 @@
 package org.slapos.slap.marshal;
 
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 
 /**
  * The instance-parameter XML of slapos ({@code slapos.util.dict2xml} / {@code xml2dict}): the format of
@@ -82,34 +78,20 @@ public final class InstanceXml {
                 || (xml.length() > limits.maxBytes() / 3 && XmlText.utf8Length(xml, limits.maxBytes()) > limits.maxBytes())) {
             throw new MarshalException("Instance XML exceeds " + limits.maxBytes() + " bytes");
         }
-        XMLStreamReader reader = null;
-        try {
-            reader = XmlText.lockedDownInputFactory().createXMLStreamReader(new StringReader(xml));
-            readParameters(reader, limits, parameters);
-        } catch (XMLStreamException problem) {
-            throw XmlText.malformed("instance XML", problem);
-        } catch (MarshalException problem) {
-            throw problem;
-        } catch (RuntimeException problem) {
-            throw new MarshalException("Malformed instance XML: " + problem, problem);
-        } finally {
-            XmlText.closeQuietly(reader);
-        }
+        readParameters(new XmlReader(xml, "instance XML"), limits, parameters);
         return parameters;
     }
 
-    private static void readParameters(XMLStreamReader reader, MarshalLimits limits, Map<String, String> parameters)
-            throws XMLStreamException {
+    private static void readParameters(XmlReader reader, MarshalLimits limits, Map<String, String> parameters) {
         int depth = 0;
         int elementCount = 0;
         String currentId = null;
         boolean inParameter = false;
         boolean textClosed = false;
         StringBuilder text = new StringBuilder();
-        while (reader.hasNext()) {
-            int event = reader.next();
+        for (int event = reader.next(); event != XmlReader.END_DOCUMENT; event = reader.next()) {
             switch (event) {
-                case XMLStreamConstants.START_ELEMENT -> {
+                case XmlReader.START_ELEMENT -> {
                     depth++;
                     if (++elementCount > limits.maxElements() || depth > limits.maxDepth()) {
                         throw new MarshalException("Instance XML exceeds " + limits.maxElements()
@@ -118,13 +100,13 @@ public final class InstanceXml {
                     if (depth == 2 && isPlainParameter(reader)) {
                         inParameter = true;
                         textClosed = false;
-                        currentId = reader.getAttributeValue(null, "id");
+                        currentId = reader.attribute("id");
                         text.setLength(0);
                     } else if (depth > 2) {
                         textClosed = true;
                     }
                 }
-                case XMLStreamConstants.END_ELEMENT -> {
+                case XmlReader.END_ELEMENT -> {
                     if (depth == 2 && inParameter) {
                         inParameter = false;
                         if (currentId != null) {
@@ -133,31 +115,24 @@ public final class InstanceXml {
                     }
                     depth--;
                 }
-                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
-                    if (inParameter && depth == 2 && !textClosed) {
-                        text.append(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
-                    }
-                }
-                case XMLStreamConstants.COMMENT, XMLStreamConstants.PROCESSING_INSTRUCTION -> {
+                case XmlReader.COMMENT, XmlReader.PROCESSING_INSTRUCTION -> {
                     // lxml's .text stops at the first child node, comments included.
                     if (inParameter && depth == 2) {
                         textClosed = true;
                     }
                 }
-                case XMLStreamConstants.DTD -> throw new MarshalException("DTDs are not allowed in instance XML");
-                case XMLStreamConstants.ENTITY_REFERENCE -> throw new MarshalException(
-                        "Entity references are not allowed in instance XML: &" + reader.getLocalName() + ";");
                 default -> {
-                    // Document boundaries carry nothing.
+                    if (inParameter && depth == 2 && !textClosed) {
+                        reader.appendText(text);
+                    }
                 }
             }
         }
     }
 
     /** lxml's {@code iterfind('parameter')} matches the name without namespace only. */
-    private static boolean isPlainParameter(XMLStreamReader reader) {
-        String namespace = reader.getNamespaceURI();
-        return "parameter".equals(reader.getLocalName()) && (namespace == null || namespace.isEmpty());
+    private static boolean isPlainParameter(XmlReader reader) {
+        return "parameter".equals(reader.localName()) && reader.namespaceUri().isEmpty();
     }
 
     private static void addParameter(Map<String, String> parameters, String id, String value) {

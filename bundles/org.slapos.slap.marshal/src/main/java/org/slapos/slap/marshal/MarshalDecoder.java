@@ -1,7 +1,5 @@
 package org.slapos.slap.marshal;
 
-import java.io.ByteArrayInputStream;
-import java.io.StringReader;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,13 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 
 /**
- * Reads marshal XML with a streaming parser and an explicit stack (no recursion), accepting what
+ * Reads marshal XML with {@link XmlReader} and an explicit stack (no recursion), accepting what
  * {@code xml_marshaller.loads} accepts: an XML declaration, whitespace between elements, any namespace
  * (only local names count), {@code <unicode>}, and lists or dictionaries without an id.
  */
@@ -33,6 +27,8 @@ final class MarshalDecoder {
                     + "|(?i:inf|infinity|nan))");
 
     private static final Pattern PYTHON_INT = Pattern.compile("[+-]?\\d(?:_?\\d)*");
+
+    private static final String WHAT = "marshal XML";
 
     private final MarshalLimits limits;
     private final Deque<Frame> stack = new ArrayDeque<>();
@@ -53,7 +49,7 @@ final class MarshalDecoder {
                 || (xml.length() > limits.maxBytes() / 3 && XmlText.utf8Length(xml, limits.maxBytes()) > limits.maxBytes())) {
             throw tooLarge(limits);
         }
-        return new MarshalDecoder(limits).parse(factory -> factory.createXMLStreamReader(new StringReader(xml)));
+        return new MarshalDecoder(limits).parse(xml);
     }
 
     static Object decode(byte[] xml, MarshalLimits limits) {
@@ -63,46 +59,24 @@ final class MarshalDecoder {
         if (xml.length > limits.maxBytes()) {
             throw tooLarge(limits);
         }
-        return new MarshalDecoder(limits).parse(factory -> factory.createXMLStreamReader(new ByteArrayInputStream(xml)));
+        return new MarshalDecoder(limits).parse(XmlReader.decode(xml, WHAT));
     }
 
     private static MarshalException tooLarge(MarshalLimits limits) {
         return new MarshalException("Marshal XML exceeds " + limits.maxBytes() + " bytes");
     }
 
-    @FunctionalInterface
-    private interface ReaderOpener {
-        XMLStreamReader open(XMLInputFactory factory) throws XMLStreamException;
-    }
-
-    private Object parse(ReaderOpener opener) {
-        XMLStreamReader reader = null;
-        try {
-            reader = opener.open(XmlText.lockedDownInputFactory());
-            while (reader.hasNext()) {
-                int event = reader.next();
-                switch (event) {
-                    case XMLStreamConstants.START_ELEMENT -> startElement(reader);
-                    case XMLStreamConstants.END_ELEMENT -> endElement();
-                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
-                            text(reader);
-                    case XMLStreamConstants.DTD -> throw new MarshalException("DTDs are not allowed in marshal XML");
-                    case XMLStreamConstants.ENTITY_REFERENCE -> throw new MarshalException(
-                            "Entity references are not allowed in marshal XML: &" + reader.getLocalName() + ";");
-                    default -> {
-                        // Comments, processing instructions and document boundaries carry no value.
-                    }
+    private Object parse(String xml) {
+        XmlReader reader = new XmlReader(xml, WHAT);
+        for (int event = reader.next(); event != XmlReader.END_DOCUMENT; event = reader.next()) {
+            switch (event) {
+                case XmlReader.START_ELEMENT -> startElement(reader);
+                case XmlReader.END_ELEMENT -> endElement();
+                case XmlReader.TEXT -> text(reader);
+                default -> {
+                    // Comments and processing instructions carry no value.
                 }
             }
-        } catch (XMLStreamException problem) {
-            throw XmlText.malformed("marshal XML", problem);
-        } catch (MarshalException problem) {
-            throw problem;
-        } catch (RuntimeException problem) {
-            // The JDK parser reports a few malformed inputs with unchecked exceptions.
-            throw new MarshalException("Malformed marshal XML: " + problem, problem);
-        } finally {
-            XmlText.closeQuietly(reader);
         }
         if (!finished) {
             throw new MarshalException("Marshal XML holds no value");
@@ -110,7 +84,7 @@ final class MarshalDecoder {
         return result;
     }
 
-    private void startElement(XMLStreamReader reader) {
+    private void startElement(XmlReader reader) {
         if (++elementCount > limits.maxElements()) {
             throw new MarshalException("Marshal XML has more than " + limits.maxElements() + " elements");
         }
@@ -120,7 +94,7 @@ final class MarshalDecoder {
         if (finished) {
             throw new MarshalException("Marshal XML holds more than one root element");
         }
-        String name = reader.getLocalName();
+        String name = reader.localName();
         Frame parent = stack.peek();
         if (parent != null) {
             parent.beforeChild(name);
@@ -128,7 +102,7 @@ final class MarshalDecoder {
         stack.push(openFrame(name, reader, parent == null));
     }
 
-    private Frame openFrame(String name, XMLStreamReader reader, boolean isRoot) {
+    private Frame openFrame(String name, XmlReader reader, boolean isRoot) {
         switch (name) {
             case "marshal":
                 if (!isRoot) {
@@ -163,7 +137,7 @@ final class MarshalDecoder {
         }
     }
 
-    private Frame openObject(XMLStreamReader reader) {
+    private Frame openObject(XmlReader reader) {
         String module = attribute(reader, "module");
         String className = attribute(reader, "class");
         if (module == null || className == null) {
@@ -174,7 +148,7 @@ final class MarshalDecoder {
     }
 
     /** Remembers a list, dictionary, set or object under its id, before its content, as Python does. */
-    private <T> T register(XMLStreamReader reader, T value) {
+    private <T> T register(XmlReader reader, T value) {
         String id = attribute(reader, "id");
         if (id != null) {
             referenceableById.put(id, value);
@@ -194,13 +168,8 @@ final class MarshalDecoder {
     }
 
     /** Only local names count, as in xml_marshaller's namespace-aware SAX handler. */
-    private static String attribute(XMLStreamReader reader, String localName) {
-        for (int index = 0; index < reader.getAttributeCount(); index++) {
-            if (localName.equals(reader.getAttributeLocalName(index))) {
-                return reader.getAttributeValue(index);
-            }
-        }
-        return null;
+    private static String attribute(XmlReader reader, String localName) {
+        return reader.attribute(localName);
     }
 
     private void endElement() {
@@ -215,27 +184,16 @@ final class MarshalDecoder {
         }
     }
 
-    private void text(XMLStreamReader reader) {
+    private void text(XmlReader reader) {
         Frame frame = stack.peek();
         if (frame == null) {
             return;
         }
         if (frame instanceof ScalarFrame scalar) {
-            scalar.text.append(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
-        } else if (!reader.isWhiteSpace() && !isBlank(reader)) {
+            reader.appendText(scalar.text);
+        } else if (!reader.isWhitespace()) {
             throw new MarshalException("Unexpected text inside <" + frame.name() + ">");
         }
-    }
-
-    private static boolean isBlank(XMLStreamReader reader) {
-        char[] characters = reader.getTextCharacters();
-        int end = reader.getTextStart() + reader.getTextLength();
-        for (int index = reader.getTextStart(); index < end; index++) {
-            if (!Character.isWhitespace(characters[index])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** One open element and what has been read inside it so far. */

@@ -1,9 +1,6 @@
 package org.slapos.slap.marshal;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -80,10 +77,10 @@ public final class PyRepr {
         if (value == 0) {
             return negative ? "-0.0" : "0.0";
         }
-        BigDecimal shortest = shortestRoundTrip(Math.abs(value)).stripTrailingZeros();
-        String digits = shortest.unscaledValue().toString();
+        ShortestDigits.Decimal shortest = ShortestDigits.of(Math.abs(value));
+        String digits = Long.toString(shortest.digits());
         // The value is 0.DIGITS x 10^pointPosition, as in CPython's format_float_short.
-        int pointPosition = digits.length() - shortest.scale();
+        int pointPosition = digits.length() + shortest.exponent();
         StringBuilder out = new StringBuilder(24);
         if (negative) {
             out.append('-');
@@ -112,48 +109,6 @@ public final class PyRepr {
             out.append(digits, 0, pointPosition).append('.').append(digits, pointPosition, digits.length());
         }
         return out.toString();
-    }
-
-    /**
-     * The shortest decimal that parses back to {@code value} and, among the shortest, the one closest to
-     * it (what David Gay's dtoa mode 0 gives CPython). JDK 17's {@code Double.toString} always reads back
-     * but is not always the shortest (JDK-4511638), nor always the closest.
-     *
-     * <p>The length comes cheaply from Java's digits: the decimals that read back as {@code value} form
-     * an interval holding Java's string, so when any shorter decimal reads back, so does a neighbour of
-     * Java's string one digit shorter. Only at the final length is the exact binary value expanded, to
-     * pick its nearest neighbour that reads back: at a power of two the nearest one can fall outside the
-     * narrower lower half of the interval while the other one still reads back.
-     */
-    private static BigDecimal shortestRoundTrip(double value) {
-        BigDecimal javaDigits = new BigDecimal(Double.toString(value)).stripTrailingZeros();
-        int precision = javaDigits.precision();
-        while (precision > 1
-                && (readsBack(javaDigits.round(new MathContext(precision - 1, RoundingMode.FLOOR)), value)
-                || readsBack(javaDigits.round(new MathContext(precision - 1, RoundingMode.CEILING)), value))) {
-            precision--;
-        }
-        return nearestThatReadsBack(value, precision);
-    }
-
-    private static BigDecimal nearestThatReadsBack(double value, int precision) {
-        BigDecimal exact = new BigDecimal(value);
-        BigDecimal below = exact.round(new MathContext(precision, RoundingMode.FLOOR));
-        BigDecimal above = exact.round(new MathContext(precision, RoundingMode.CEILING));
-        boolean belowReadsBack = readsBack(below, value);
-        boolean aboveReadsBack = readsBack(above, value);
-        if (belowReadsBack && aboveReadsBack) {
-            int closer = exact.subtract(below).compareTo(above.subtract(exact));
-            if (closer == 0) {
-                return exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-            }
-            return closer < 0 ? below : above;
-        }
-        return belowReadsBack ? below : above;
-    }
-
-    private static boolean readsBack(BigDecimal candidate, double value) {
-        return Double.parseDouble(candidate.toString()) == value;
     }
 
     /** Python {@code repr(str)}: quotes, backslash escapes and non-printable characters as CPython. */

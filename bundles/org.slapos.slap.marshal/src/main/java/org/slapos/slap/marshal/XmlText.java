@@ -1,11 +1,6 @@
 package org.slapos.slap.marshal;
 
-import javax.xml.XMLConstants;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
-
-/** What lxml accepts in text, how it escapes it, and a StAX reader locked down against DTD tricks. */
+/** What lxml accepts in text and how it escapes it; reading is {@link XmlReader}'s. */
 final class XmlText {
 
     private XmlText() {
@@ -68,71 +63,6 @@ final class XmlText {
                 case '\r' -> out.append("&#13;");
                 default -> out.append(unit);
             }
-        }
-    }
-
-    /**
-     * The JDK's StAX property that lets a factory hand out its last reader again, reset, once that
-     * reader is closed: creating a reader costs more than parsing a small marshal document.
-     */
-    private static final String REUSE_READER = "reuse-instance";
-
-    /**
-     * One locked-down factory per thread, so that its reader can be reused (a factory and its
-     * reader are not thread-safe). Parsing never runs user code, so nothing else lands in it.
-     */
-    private static final ThreadLocal<XMLInputFactory> FACTORIES = ThreadLocal.withInitial(XmlText::newLockedDownInputFactory);
-
-    /**
-     * The calling thread's JDK StAX factory (not one found on the class path) with DTDs and external
-     * entities switched off and a resolver that fetches nothing. Readers still report a DOCTYPE as a
-     * {@code DTD} event, which callers must refuse. A reader must be closed (as callers do in a
-     * {@code finally}) before the same thread asks for the next one, or a new one is created.
-     */
-    static XMLInputFactory lockedDownInputFactory() {
-        return FACTORIES.get();
-    }
-
-    private static XMLInputFactory newLockedDownInputFactory() {
-        XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
-        factory.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
-        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
-        factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, Boolean.TRUE);
-        factory.setProperty(XMLInputFactory.IS_COALESCING, Boolean.FALSE);
-        factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-        factory.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
-            throw new XMLStreamException("External resources are not allowed: " + systemId);
-        });
-        if (factory.isPropertySupported(REUSE_READER)) {
-            factory.setProperty(REUSE_READER, Boolean.TRUE);
-        }
-        return factory;
-    }
-
-    /** A readable message for a parser failure, with its line and column when the parser knows them. */
-    static MarshalException malformed(String what, XMLStreamException problem) {
-        String message = problem.getMessage() == null ? problem.toString() : problem.getMessage();
-        int detail = message.indexOf("Message: ");
-        if (detail >= 0) {
-            message = message.substring(detail + "Message: ".length());
-        }
-        StringBuilder text = new StringBuilder("Malformed ").append(what);
-        if (problem.getLocation() != null && problem.getLocation().getLineNumber() > 0) {
-            text.append(" at line ").append(problem.getLocation().getLineNumber())
-                    .append(", column ").append(problem.getLocation().getColumnNumber());
-        }
-        return new MarshalException(text.append(": ").append(message.strip()).toString(), problem);
-    }
-
-    /** Closes a reader, ignoring failures: the document has already been judged by then. */
-    static void closeQuietly(XMLStreamReader reader) {
-        if (reader == null) {
-            return;
-        }
-        try {
-            reader.close();
-        } catch (XMLStreamException ignored) {
-            // Nothing left to release that matters once parsing is over.
         }
     }
 
