@@ -112,9 +112,27 @@ final class ExecSystemOperations implements SystemOperations {
   /** {@code ip} commands go to one {@code ip -batch -} process; anything else runs one by one. */
   @Override
   public ExecResult changeBatch(List<List<String>> commands) throws FormatException {
-    if (commands.isEmpty() || !commands.stream().allMatch(c -> c.get(0).equals("ip"))) {
+    if (!allIp(commands)) {
       return SystemOperations.super.changeBatch(commands);
     }
+    return ipBatch(commands, false);
+  }
+
+  /** {@code ip} commands go to one {@code ip -force -batch -} process; anything else runs one by one. */
+  @Override
+  public ExecResult changeAll(List<List<String>> commands) throws FormatException {
+    if (!allIp(commands)) {
+      return SystemOperations.super.changeAll(commands);
+    }
+    return ipBatch(commands, true);
+  }
+
+  private static boolean allIp(List<List<String>> commands) {
+    return !commands.isEmpty() && commands.stream().allMatch(c -> c.get(0).equals("ip"));
+  }
+
+  /** {@code force}: go on after a failing line ({@code ip -force}), else stop at the first. */
+  private ExecResult ipBatch(List<List<String>> commands, boolean force) throws FormatException {
     StringBuilder input = new StringBuilder();
     for (List<String> command : commands) {
       announce(String.join(" ", command));
@@ -125,10 +143,10 @@ final class ExecSystemOperations implements SystemOperations {
       }
       input.append(String.join(" ", args)).append('\n');
     }
-    List<String> batch = effective(List.of("ip", "-batch", "-"));
+    List<String> batch = effective(force ? List.of("ip", "-force", "-batch", "-") : List.of("ip", "-batch", "-"));
     ExecResult result = run(batch, input.toString());
     if (!result.ok()) {
-      LOG.warn("ip -batch exited with {}: {}", result.exitCode(), result.output().strip());
+      LOG.warn("{} exited with {}: {}", String.join(" ", batch), result.exitCode(), result.output().strip());
     }
     return result;
   }

@@ -2,6 +2,9 @@ package org.slapos.format.impl;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +43,14 @@ final class Network {
    */
   private final List<List<String>> pending = new ArrayList<>();
   private List<IfAddress> addresses;
+  /** Addresses queued by {@link #addAddress} while a batch is open, null when none is. */
+  private List<PendingAddress> pendingAddresses;
+  /** {@link #key} of each address the kernel refused or that failed duplicate address detection. */
+  private final Set<String> refused = new HashSet<>();
+
+  /** An {@code ip addr add} queued in the address batch. */
+  private record PendingAddress(String ifname, String addr, boolean awaitDad, List<String> command) {
+  }
   private Map<String, String> links;
   private RouteTable localRoutes;
   private RouteTable routes6;
@@ -211,7 +222,10 @@ final class Network {
    * {@code _addSystemAddress}: adds an address unless another interface has it, then, for IPv6 on a
    * non-tap interface, waits until duplicate address detection is over: a duplicate is removed and
    * reported as a failure. The wait polls and ends as soon as the address is usable; loopback
-   * interfaces, where the kernel runs no detection, are not polled at all.
+   * interfaces, where the kernel runs no detection, are not polled at all. While an address batch
+   * is open ({@link #beginAddressBatch}) the address is only queued and taken as added; {@link
+   * #commitAddressBatch} tells which were not. An address refused once in this run is not tried
+   * again.
    */
   boolean addAddress(String addr, int prefixlen, boolean ipv6, String ifname, boolean tap) throws FormatException {
     for (IfAddress a : addresses()) {
@@ -220,17 +234,27 @@ final class Network {
         return false;
       }
     }
+    if (refused.contains(key(ifname, addr))) {
+      return false;
+    }
     String cidr = addr + "/" + prefixlen;
     if (!hasAddress(ifname, addr)) {
       List<String> command = new ArrayList<>(List.of("ip", "addr", "add", cidr, "dev", ifname));
       if (tap && ipv6) {
         command.add("noprefixroute");
       }
+      boolean awaitDad = ipv6 && !tap && !links().getOrDefault(ifname, "").contains("LOOPBACK");
+      if (pendingAddresses != null) {
+        pendingAddresses.add(new PendingAddress(ifname, addr, awaitDad, command));
+        addresses.add(new IfAddress(ifname, ipv6, addr, prefixlen, awaitDad, false));
+        return true;
+      }
       if (!ops.change(command).ok()) {
+        refused.add(key(ifname, addr));
         return false;
       }
       addresses.add(new IfAddress(ifname, ipv6, addr, prefixlen, false, false));
-      if (ops.dryRun() || !ipv6 || tap || links().getOrDefault(ifname, "").contains("LOOPBACK")) {
+      if (ops.dryRun() || !awaitDad) {
         return true;
       }
       return awaitUsable(addr, cidr, ifname);
@@ -238,18 +262,114 @@ final class Network {
     return true;
   }
 
+  /** Identifies an address on an interface; IPv6 in its normal form. */
+  private static String key(String ifname, String addr) {
+    return ifname + " " + (IpMath.isIpv6(addr) ? IpMath.normalizeIpv6(addr) : addr);
+  }
+
+  /** True when {@code addr} could not be added to {@code ifname} in this run. */
+  boolean wasRefused(String ifname, String addr) {
+    return refused.contains(key(ifname, addr));
+  }
+
+  /** From now on {@link #addAddress} and {@link #ensureTunAddress} queue their commands. */
+  void beginAddressBatch() throws FormatException {
+    addresses();
+    pendingAddresses = new ArrayList<>();
+  }
+
+  /**
+   * Adds the queued addresses with one {@code ip -force -batch} (a refused address does not stop
+   * the others), checks with one read which are there, and polls until duplicate address detection
+   * is over for those that need it, all at once, with the same deadline as one address has: a
+   * duplicate (or an address still tentative at the deadline) is removed. Ends the batch.
+   *
+   * @return true when some address was refused ({@link #wasRefused} tells which)
+   */
+  boolean commitAddressBatch() throws FormatException {
+    List<PendingAddress> batch = pendingAddresses;
+    pendingAddresses = null;
+    if (batch == null || batch.isEmpty()) {
+      return false;
+    }
+    List<List<String>> commands = new ArrayList<>();
+    for (PendingAddress p : batch) {
+      commands.add(p.command());
+    }
+    ExecResult result = ops.changeAll(commands);
+    if (ops.dryRun()) {
+      return false;
+    }
+    if (!result.ok()) {
+      LOG.warn("Some addresses were refused: {}", result.output().strip().replace('\n', ' '));
+    }
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
+    addresses = parseAddresses(read(List.of("ip", "-o", "addr", "show")));
+    Set<String> newlyRefused = new LinkedHashSet<>();
+    List<PendingAddress> awaiting = new ArrayList<>();
+    for (PendingAddress p : batch) {
+      IfAddress state = find(addresses, p.ifname(), p.addr());
+      if (state == null) {
+        LOG.warn("Could not add address {} to {}", p.addr(), p.ifname());
+        newlyRefused.add(key(p.ifname(), p.addr()));
+      } else if (p.awaitDad() && (state.tentative() || state.dadFailed())) {
+        awaiting.add(p);
+      }
+    }
+    while (!awaiting.isEmpty()) {
+      Set<String> interfaces = new LinkedHashSet<>();
+      awaiting.forEach(p -> interfaces.add(p.ifname()));
+      boolean late = System.nanoTime() - deadline >= 0;
+      for (String ifname : interfaces) {
+        List<IfAddress> now = parseAddresses(read(List.of("ip", "-o", "-6", "addr", "show", "dev", ifname)));
+        for (var it = awaiting.iterator(); it.hasNext();) {
+          PendingAddress p = it.next();
+          if (!p.ifname().equals(ifname)) {
+            continue;
+          }
+          IfAddress state = find(now, ifname, p.addr());
+          if (state == null) {
+            LOG.warn("Address {} vanished from {} after it was added", p.addr(), ifname);
+            newlyRefused.add(key(ifname, p.addr()));
+            it.remove();
+          } else if (state.dadFailed() || (state.tentative() && late)) {
+            LOG.warn("Address {} on {} is a duplicate (still tentative after {} ms); removing it", p.addr(), ifname,
+                readyTimeout.toMillis());
+            ops.change(List.of("ip", "addr", "del", p.command().get(3), "dev", ifname));
+            newlyRefused.add(key(ifname, p.addr()));
+            it.remove();
+          } else if (!state.tentative()) {
+            it.remove();
+          }
+        }
+      }
+      if (!awaiting.isEmpty()) {
+        LockSupport.parkNanos(POLL_NANOS);
+      }
+    }
+    addresses.removeIf(a -> newlyRefused.contains(key(a.ifname(), a.addr())));
+    refused.addAll(newlyRefused);
+    return !newlyRefused.isEmpty();
+  }
+
+  private static IfAddress find(List<IfAddress> list, String ifname, String addr) {
+    String normal = IpMath.isIpv6(addr) ? IpMath.normalizeIpv6(addr) : addr;
+    for (IfAddress a : list) {
+      if (a.ifname().equals(ifname) && a.addr().equals(normal)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
   private boolean awaitUsable(String addr, String cidr, String ifname) throws FormatException {
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     while (true) {
-      IfAddress state = null;
-      for (IfAddress a : parseAddresses(read(List.of("ip", "-o", "-6", "addr", "show", "dev", ifname)))) {
-        if (a.addr().equals(addr)) {
-          state = a;
-        }
-      }
+      IfAddress state = find(parseAddresses(read(List.of("ip", "-o", "-6", "addr", "show", "dev", ifname))), ifname, addr);
       if (state == null) {
         LOG.warn("Address {} vanished from {} after it was added", addr, ifname);
         addresses = null;
+        refused.add(key(ifname, addr));
         return false;
       }
       if (state.dadFailed() || (state.tentative() && System.nanoTime() - deadline >= 0)) {
@@ -257,6 +377,7 @@ final class Network {
             readyTimeout.toMillis());
         ops.change(List.of("ip", "addr", "del", cidr, "dev", ifname));
         addresses = null;
+        refused.add(key(ifname, addr));
         return false;
       }
       if (!state.tentative()) {
@@ -357,6 +478,12 @@ final class Network {
     }
     String len = cidr.substring(cidr.indexOf('/') + 1);
     String command = len.contains(".") ? addr + "/" + IpMath.prefixOfIpv4Netmask(len) : cidr;
+    if (pendingAddresses != null) {
+      // a tun has no carrier until a VM opens it: no duplicate address detection to wait for
+      pendingAddresses.add(new PendingAddress(tun, addr, false, List.of("ip", "addr", "add", command, "dev", tun)));
+      addresses.add(new IfAddress(tun, IpMath.isIpv6(addr), addr, 0, false, false));
+      return;
+    }
     if (ops.change(List.of("ip", "addr", "add", command, "dev", tun)).ok()) {
       addresses.add(new IfAddress(tun, IpMath.isIpv6(addr), addr, 0, false, false));
     }

@@ -54,6 +54,24 @@ interface SystemOperations {
     return new ExecResult(0, "");
   }
 
+  /**
+   * Runs several changes in order, all of them even when some fail (callers check the outcome by
+   * reading the system); the result is non-zero when any failed, with their outputs.
+   * Implementations may run them in one process ({@code ip -force -batch}).
+   */
+  default ExecResult changeAll(List<List<String>> commands) throws FormatException {
+    int exit = 0;
+    StringBuilder failures = new StringBuilder();
+    for (List<String> command : commands) {
+      ExecResult r = change(command);
+      if (!r.ok()) {
+        exit = exit == 0 ? r.exitCode() : exit;
+        failures.append(String.join(" ", command)).append(": ").append(r.output().strip()).append('\n');
+      }
+    }
+    return new ExecResult(exit, failures.toString());
+  }
+
   /** {@code mkdir} with the given mode (the umask may narrow it; callers chmod afterwards). */
   void createDirectories(Path directory, int mode) throws FormatException;
 

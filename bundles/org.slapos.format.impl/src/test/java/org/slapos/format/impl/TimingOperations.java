@@ -79,6 +79,16 @@ final class TimingOperations implements SystemOperations {
   }
 
   @Override
+  public ExecResult changeAll(List<List<String>> commands) throws FormatException {
+    long start = System.nanoTime();
+    try {
+      return real.changeAll(commands);
+    } finally {
+      add("ip -force -batch (" + commands.size() + " commands)", System.nanoTime() - start);
+    }
+  }
+
+  @Override
   public void createDirectories(Path directory, int mode) throws FormatException {
     long start = System.nanoTime();
     real.createDirectories(directory, mode);
