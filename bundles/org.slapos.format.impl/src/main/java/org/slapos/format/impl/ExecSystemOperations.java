@@ -99,6 +99,38 @@ final class ExecSystemOperations implements SystemOperations {
     return result;
   }
 
+  /** {@code ip} reads with the same global options go to one {@code ip OPTIONS -batch -} process. */
+  @Override
+  public ExecResult queryAll(List<List<String>> commands) throws FormatException {
+    List<String> options = commands.isEmpty() ? List.of() : globalIpOptions(commands.get(0));
+    if (commands.size() < 2 || options == null
+        || !commands.stream().allMatch(c -> options.equals(globalIpOptions(c)))) {
+      return SystemOperations.super.queryAll(commands);
+    }
+    StringBuilder input = new StringBuilder();
+    for (List<String> command : commands) {
+      input.append(String.join(" ", command.subList(1 + options.size(), command.size()))).append('\n');
+    }
+    List<String> batch = new ArrayList<>(List.of("ip"));
+    batch.addAll(options);
+    batch.addAll(List.of("-batch", "-"));
+    ExecResult result = run(effective(batch), input.toString());
+    LOG.debug("{} -> {}", commands, result.exitCode());
+    return result;
+  }
+
+  /** The options between {@code ip} and its object ({@code [-o]} of {@code ip -o addr show}), null if not ip. */
+  private static List<String> globalIpOptions(List<String> command) {
+    if (command.isEmpty() || !command.get(0).equals("ip")) {
+      return null;
+    }
+    int i = 1;
+    while (i < command.size() && command.get(i).startsWith("-")) {
+      i++;
+    }
+    return command.subList(1, i);
+  }
+
   @Override
   public ExecResult change(List<String> command) throws FormatException {
     announce(String.join(" ", command));

@@ -95,9 +95,36 @@ final class Network {
 
   List<IfAddress> addresses() throws FormatException {
     if (addresses == null) {
-      addresses = parseAddresses(read(List.of("ip", "-o", "addr", "show")));
+      if (links == null) {
+        readInterfaces();
+      } else {
+        addresses = parseAddresses(read(List.of("ip", "-o", "addr", "show")));
+      }
     }
     return addresses;
+  }
+
+  /** Links and addresses with one {@code ip -o -batch} process instead of two. */
+  private void readInterfaces() throws FormatException {
+    List<List<String>> reads = List.of(List.of("ip", "-o", "link", "show"), List.of("ip", "-o", "addr", "show"));
+    ExecResult r = ops.queryAll(reads);
+    if (!r.ok()) {
+      throw new FormatException(Code.NETWORK, "ip -o link show / ip -o addr show failed: " + r.output().strip());
+    }
+    links = parseLinks(r.output());
+    addresses = parseAddresses(r.output());
+  }
+
+  /** Interface name to flags from {@code ip -o link show} lines; other lines are skipped. */
+  static Map<String, String> parseLinks(String output) {
+    Map<String, String> found = new LinkedHashMap<>();
+    for (String line : output.split("\n")) {
+      Matcher m = LINK_LINE.matcher(line.strip());
+      if (m.find()) {
+        found.put(m.group(1), m.group(2));
+      }
+    }
+    return found;
   }
 
   static List<IfAddress> parseAddresses(String output) {
@@ -118,14 +145,11 @@ final class Network {
   /** Interface name to its flags ({@code LOOPBACK,UP,LOWER_UP}). */
   Map<String, String> links() throws FormatException {
     if (links == null) {
-      Map<String, String> found = new LinkedHashMap<>();
-      for (String line : read(List.of("ip", "-o", "link", "show")).split("\n")) {
-        Matcher m = LINK_LINE.matcher(line.strip());
-        if (m.find()) {
-          found.put(m.group(1), m.group(2));
-        }
+      if (addresses == null) {
+        readInterfaces();
+      } else {
+        links = parseLinks(read(List.of("ip", "-o", "link", "show")));
       }
-      links = found;
     }
     return links;
   }
@@ -401,14 +425,32 @@ final class Network {
    * queued until {@link #flush}.
    */
   void ensureLocalRoute(String network) throws FormatException {
-    if (localRoutes == null) {
-      localRoutes = RouteTable.parse(read(List.of("ip", "-6", "route", "show", "table", "local")), 1);
-    }
+    readRoutes6();
     if (localRoutes.has(network, "lo", null)) {
       return;
     }
     pending.add(List.of("ip", "-6", "route", "add", "local", network, "dev", "lo"));
     localRoutes.add(network, "local " + network + " dev lo");
+  }
+
+  /** The main and local IPv6 route tables with one {@code ip -6 route show table all}. */
+  private void readRoutes6() throws FormatException {
+    if (routes6 != null) {
+      return;
+    }
+    String output = read(List.of("ip", "-6", "route", "show", "table", "all"));
+    routes6 = new RouteTable();
+    localRoutes = new RouteTable();
+    for (String line : lines(output)) {
+      String[] t = line.split("\\s+");
+      if ((" " + line + " ").contains(" table local ")) {
+        if (t.length > 1) {
+          localRoutes.add(t[1], line); // "local DEST dev lo table local ..."
+        }
+      } else if (!(" " + line).contains(" table ")) {
+        routes6.add(t[0], line); // the main table prints no table name
+      }
+    }
   }
 
   static String canonicalNetwork(String text) {
@@ -450,9 +492,7 @@ final class Network {
       }
     }
     if (!ipv6Network.isEmpty()) {
-      if (routes6 == null) {
-        routes6 = RouteTable.parse(read(List.of("ip", "-6", "route", "show")), 0);
-      }
+      readRoutes6();
       if (!routes6.has(ipv6Gateway, tap, null)) {
         pending.add(List.of("ip", "-6", "route", "add", ipv6Gateway, "dev", tap));
         routes6.add(ipv6Gateway, ipv6Gateway + " dev " + tap);

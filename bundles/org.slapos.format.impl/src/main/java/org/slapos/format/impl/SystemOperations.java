@@ -33,6 +33,25 @@ interface SystemOperations {
   ExecResult query(List<String> command) throws FormatException;
 
   /**
+   * Runs several reads and returns their outputs one after the other; implementations may run them
+   * in one process ({@code ip -batch}) when they are {@code ip} commands with the same global
+   * options. A read that fails makes the whole result fail.
+   *
+   * @throws FormatException when a command cannot be started or times out
+   */
+  default ExecResult queryAll(List<List<String>> commands) throws FormatException {
+    StringBuilder output = new StringBuilder();
+    for (List<String> command : commands) {
+      ExecResult r = query(command);
+      if (!r.ok()) {
+        return new ExecResult(r.exitCode(), String.join(" ", command) + ": " + r.output());
+      }
+      output.append(r.output());
+    }
+    return new ExecResult(0, output.toString());
+  }
+
+  /**
    * Runs a command that changes the system. A non-zero exit is returned, not thrown: callers
    * decide (the original tolerates a failing {@code usermod}).
    *

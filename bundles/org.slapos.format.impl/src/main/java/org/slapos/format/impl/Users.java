@@ -27,7 +27,7 @@ final class Users {
   private Map<String, Integer> groupIds;
   private Map<String, Set<String>> groupMembers;
   private Map<String, String> shadow;
-  /** True when users were created or changed since the shadow database was read. */
+  /** True when users were created or changed since the shadow database was read (if it was). */
   private boolean shadowStale;
   /** Users ensured in this run, in order, whose password {@link #lockPasswords} checks. */
   private final List<String> toLock = new ArrayList<>();
@@ -62,7 +62,6 @@ final class Users {
         groupMembers.put(f[0], members);
       }
     }
-    shadow = readShadow();
   }
 
   /** Login name to password field; empty when the shadow database cannot be read. */
@@ -169,7 +168,8 @@ final class Users {
    */
   void lockPasswords() throws FormatException {
     load();
-    if (shadowStale) {
+    if (shadow == null || shadowStale) {
+      // read here rather than with passwd and group: after this run's useradd, and only once
       shadow = readShadow();
       shadowStale = false;
     }

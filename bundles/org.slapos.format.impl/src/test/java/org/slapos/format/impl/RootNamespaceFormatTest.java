@@ -79,6 +79,39 @@ class RootNamespaceFormatTest {
     return engine.format(new FormatRequest(options(), dir, dryRun));
   }
 
+  /**
+   * What {@code useradd -r -U -s /bin/sh -d HOME} and {@code passwd -l} make: a system uid (below
+   * {@code UID_MIN}), a primary group of the user's own name, home and shell, a locked password
+   * without password aging (as shadow-utils writes it for system accounts).
+   */
+  void assertSystemAccount(String user, Path home) throws Exception {
+    String[] passwd = ns.run(List.of("getent", "passwd", user)).strip().split(":", -1);
+    assertEquals(home.toString(), passwd[5], user + " home");
+    assertEquals("/bin/sh", passwd[6], user + " shell");
+    int uid = Integer.parseInt(passwd[2]);
+    assertTrue(uid > 0 && uid < uidMin(), user + " has a system uid: " + uid);
+    String[] group = ns.run(List.of("getent", "group", passwd[3])).strip().split(":", -1);
+    assertEquals(user, group[0], user + " primary group is its own");
+    String[] shadow = ns.run(List.of("getent", "shadow", user)).strip().split(":", -1);
+    assertTrue(shadow[1].startsWith("!"), user + " password locked: " + shadow[1]);
+    assertEquals(List.of("", "", ""), List.of(shadow[3], shadow[4], shadow[5]), user + " has no password aging");
+    assertEquals("L", ns.run(List.of("passwd", "-S", user)).split("\\s+")[1], user + " password locked");
+  }
+
+  /** {@code UID_MIN} of /etc/login.defs (1000 when unset), where non-system uids start. */
+  static int uidMin() throws Exception {
+    Path defs = Path.of("/etc/login.defs");
+    if (Files.isReadable(defs)) {
+      for (String line : Files.readAllLines(defs)) {
+        String[] words = line.strip().split("\\s+");
+        if (words.length >= 2 && words[0].equals("UID_MIN")) {
+          return Integer.parseInt(words[1]);
+        }
+      }
+    }
+    return 1000;
+  }
+
   @Test
   void dryRunThenFormatThenNothingToDo() throws Exception {
     String nsAddresses = ns.ip("-o", "addr", "show");
@@ -99,14 +132,14 @@ class RootNamespaceFormatTest {
     String addresses = ns.ip("-o", "addr", "show");
     String localRoutes = ns.ip("-6", "route", "show", "table", "local");
     String routes = ns.ip("-6", "route", "show");
+    assertSystemAccount(soft, dir.resolve("soft"));
     for (int i = 0; i < PARTITIONS; i++) {
       String user = ns.prefix + "u" + i;
       String[] passwd = ns.run(List.of("getent", "passwd", user)).strip().split(":");
       Path home = dir.resolve("inst/slappart" + i);
-      assertEquals(home.toString(), passwd[5]);
-      assertEquals("/bin/sh", passwd[6]);
-      assertTrue(ns.run(List.of("id", "-nG", user)).contains(soft), user + " is in " + soft);
-      assertTrue(ns.run(List.of("passwd", "-S", user)).split("\\s+")[1].equals("L"), user + " password locked");
+      assertSystemAccount(user, home);
+      assertEquals(List.of(user, soft), List.of(ns.run(List.of("id", "-nG", user)).strip().split(" ")),
+          user + ": own group first, then the software user's");
       assertEquals(user, Files.getOwner(home).getName());
       assertEquals(0750, ExecSystemOperations.modeOf(home));
       assertTrue(Files.exists(home.resolve(".slapos-resource")));
