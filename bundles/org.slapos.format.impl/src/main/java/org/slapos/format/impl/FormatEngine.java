@@ -114,6 +114,14 @@ final class FormatEngine {
     private final Set<String> reservedRanges = new HashSet<>();
     private final Set<String> usedIpv4 = new HashSet<>();
     private List<IpMath.Prefixed> ipv6Base = List.of();
+    /**
+     * {@link #ipv6Base} ready for choosing: on a formatted node it holds every partition's address
+     * too, and a base is asked for each stored address, which made a second run quadratic.
+     */
+    private BaseCache bases;
+
+    private record BaseCache(List<IpMath.Prefixed> list, Network.Bases chooser) {
+    }
 
     Run(FormatSettings s, SystemOperations ops, String certificateRepository) {
       this.s = s;
@@ -304,7 +312,10 @@ final class FormatEngine {
     }
 
     private IpMath.Prefixed basePreferring(String address) {
-      return ipv6Base.isEmpty() ? null : Network.preferred(ipv6Base, address);
+      if (bases == null || bases.list != ipv6Base) {
+        bases = new BaseCache(ipv6Base, new Network.Bases(ipv6Base));
+      }
+      return bases.chooser.preferred(address);
     }
 
     // -------------------------------------------------------------- Computer.format

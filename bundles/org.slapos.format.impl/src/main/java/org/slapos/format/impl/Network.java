@@ -1,5 +1,6 @@
 package org.slapos.format.impl;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -205,6 +206,62 @@ final class Network {
       }
     }
     return best;
+  }
+
+  /**
+   * {@link #preferred} for many preferred addresses against one list, each address of the list
+   * parsed once: on a formatted node the list holds every partition's address too, and the engine
+   * asks for a base for each stored address.
+   */
+  static final class Bases {
+    private final List<IpMath.Prefixed> list;
+    /** Prefix length, then network value, to the lowest address of the list in that network. */
+    private final Map<Integer, Map<BigInteger, Map.Entry<BigInteger, IpMath.Prefixed>>> lowestByNetwork =
+        new java.util.TreeMap<>();
+    private final Map<String, IpMath.Prefixed> chosen = new java.util.HashMap<>();
+
+    Bases(List<IpMath.Prefixed> list) {
+      this.list = List.copyOf(list);
+      for (IpMath.Prefixed a : this.list) {
+        BigInteger value = IpMath.parseIpv6(a.addr());
+        BigInteger network = value.and(IpMath.maskIpv6(a.prefixlen()));
+        lowestByNetwork.computeIfAbsent(a.prefixlen(), k -> new java.util.HashMap<>())
+            .merge(network, Map.entry(value, a), (x, y) -> x.getKey().compareTo(y.getKey()) <= 0 ? x : y);
+      }
+    }
+
+    boolean isEmpty() {
+      return list.isEmpty();
+    }
+
+    /** Same answer as {@code Network.preferred(list, preferredAddr)}; null for an empty list. */
+    IpMath.Prefixed preferred(String preferredAddr) {
+      if (list.isEmpty()) {
+        return null;
+      }
+      String key = preferredAddr != null && IpMath.isIpv6(preferredAddr) ? preferredAddr : "";
+      IpMath.Prefixed known = chosen.get(key);
+      if (known != null) {
+        return known;
+      }
+      IpMath.Prefixed result = null;
+      if (!key.isEmpty()) {
+        BigInteger value = IpMath.parseIpv6(key);
+        Map.Entry<BigInteger, IpMath.Prefixed> best = null;
+        for (var byLength : lowestByNetwork.entrySet()) {
+          var candidate = byLength.getValue().get(value.and(IpMath.maskIpv6(byLength.getKey())));
+          if (candidate != null && (best == null || candidate.getKey().compareTo(best.getKey()) < 0)) {
+            best = candidate;
+          }
+        }
+        result = best == null ? null : best.getValue();
+      }
+      if (result == null) {
+        result = Network.preferred(list, null);
+      }
+      chosen.put(key, result);
+      return result;
+    }
   }
 
   boolean hasAddress(String ifname, String addr) throws FormatException {
