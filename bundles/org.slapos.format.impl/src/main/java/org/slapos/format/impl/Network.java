@@ -414,8 +414,8 @@ final class Network {
             newlyRefused.add(key(ifname, p.addr()));
             it.remove();
           } else if (state.dadFailed() || (state.tentative() && late)) {
-            LOG.warn("Address {} on {} is a duplicate (still tentative after {} ms); removing it", p.addr(), ifname,
-                readyTimeout.toMillis());
+            LOG.warn("Address {} on {} is a duplicate ({}); removing it", p.addr(), ifname, state.dadFailed()
+                ? "duplicate address detection failed" : "still tentative after " + readyTimeout.toMillis() + " ms");
             ops.change(List.of("ip", "addr", "del", p.command().get(3), "dev", ifname));
             newlyRefused.add(key(ifname, p.addr()));
             it.remove();
@@ -454,8 +454,8 @@ final class Network {
         return false;
       }
       if (state.dadFailed() || (state.tentative() && System.nanoTime() - deadline >= 0)) {
-        LOG.warn("Address {} on {} is a duplicate (still tentative after {} ms); removing it", addr, ifname,
-            readyTimeout.toMillis());
+        LOG.warn("Address {} on {} is a duplicate ({}); removing it", addr, ifname, state.dadFailed()
+            ? "duplicate address detection failed" : "still tentative after " + readyTimeout.toMillis() + " ms");
         ops.change(List.of("ip", "addr", "del", cidr, "dev", ifname));
         addresses = null;
         refused.add(key(ifname, addr));

@@ -74,9 +74,13 @@ class RootNamespaceFormatTest {
   }
 
   FormatResult format(boolean dryRun) throws Exception {
+    return format(options(), dryRun);
+  }
+
+  FormatResult format(Map<String, String> options, boolean dryRun) throws Exception {
     FormatEngine engine = new FormatEngine(ns::operations, EnvironmentInfo.ofThisMachine(), () -> true,
         Clock.systemDefaultZone(), new SecureRandom());
-    return engine.format(new FormatRequest(options(), dir, dryRun));
+    return engine.format(new FormatRequest(options, dir, dryRun));
   }
 
   /**
@@ -163,5 +167,55 @@ class RootNamespaceFormatTest {
     assertEquals(List.of(), again.changes());
     assertFalse(again.stateFileWritten());
     assertEquals(result.payload(), again.payload());
+  }
+
+  /**
+   * Real duplicate address detection: on a veth pair (which, unlike lo, runs it) the batch's IPv6
+   * addresses are waited for together, and the one the peer already has fails detection, is removed
+   * and replaced by a random one of the same network.
+   */
+  @Test
+  void duplicateFoundByTheKernelIsReplaced() throws Exception {
+    // the peer lives in a second namespace: format must not see its address, only the kernel's
+    // duplicate address detection finds it
+    String peer = ns.name + "p";
+    ns.run(List.of("ip", "netns", "add", peer));
+    try {
+      ns.run(List.of("ip", "link", "add", "fmtv0", "netns", ns.name, "type", "veth", "peer", "name", "fmtv1",
+          "netns", peer));
+      ns.ip("addr", "add", "fd5a:1ab0:5eee::1/64", "dev", "fmtv0", "nodad");
+      ns.run(List.of("ip", "-n", peer, "addr", "add", "fd5a:1ab0:5eee::3/64", "dev", "fmtv1", "nodad"));
+      ns.ip("link", "set", "fmtv0", "up");
+      ns.run(List.of("ip", "-n", peer, "link", "set", "fmtv1", "up"));
+      // until both ends have finished their own link-local detection, the peer does not answer
+      // for its address yet and the duplicate would go unnoticed
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (ns.ip("-6", "addr", "show", "dev", "fmtv0").contains("tentative")
+          || ns.run(List.of("ip", "-n", peer, "-6", "addr", "show", "dev", "fmtv1")).contains("tentative")
+          || !ns.ip("-6", "addr", "show", "dev", "fmtv0").contains("scope link")) {
+        assertTrue(System.nanoTime() - deadline < 0, "the veth pair is ready for duplicate address detection");
+        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+      }
+      Map<String, String> o = options();
+      o.put("interface_name", "fmtv0");
+      o.put("create_tap", "False");
+      o.put("create_tun", "False");
+      o.put("partition_has_ipv6_range", "False");
+      o.put("address_ready_timeout", "20");
+      FormatResult result = format(o, false);
+      String fmtv0 = ns.ip("-o", "-6", "addr", "show", "dev", "fmtv0");
+      assertEquals("fd5a:1ab0:5eee::2", result.computer().partitions.get(0).addresses.get(1).addr);
+      String replaced = result.computer().partitions.get(1).addresses.get(1).addr;
+      assertFalse(replaced.equals("fd5a:1ab0:5eee::3"), replaced);
+      assertTrue(replaced.startsWith("fd5a:1ab0:5eee::"), replaced);
+      assertEquals("fd5a:1ab0:5eee::4", result.computer().partitions.get(2).addresses.get(1).addr);
+      for (var p : result.computer().partitions) {
+        assertTrue(fmtv0.contains("inet6 " + p.addresses.get(1).addr + "/64 scope global"), fmtv0);
+      }
+      assertFalse(fmtv0.contains("fd5a:1ab0:5eee::3/"), "the duplicate is removed: " + fmtv0);
+      assertFalse(fmtv0.contains("tentative"), "format waited for detection to end: " + fmtv0);
+    } finally {
+      ns.run(List.of("ip", "netns", "del", peer));
+    }
   }
 }
