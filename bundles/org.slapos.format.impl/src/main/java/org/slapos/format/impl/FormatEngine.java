@@ -113,6 +113,8 @@ final class FormatEngine {
     private final String certificateRepository;
     private final Set<String> reservedRanges = new HashSet<>();
     private final Set<String> usedIpv4 = new HashSet<>();
+    /** References of the partitions whose addresses were chosen in this run, not stored. */
+    private final Set<String> derivedAddresses = new HashSet<>();
     private List<IpMath.Prefixed> ipv6Base = List.of();
     /**
      * {@link #ipv6Base} ready for choosing: on a formatted node it holds every partition's address
@@ -505,12 +507,14 @@ final class FormatEngine {
             IpMath.prefixOfIpv6Netmask(p.tap.ipv6Netmask)));
         assignTapIpv6(p, i);
       }
+      // a partition's new addresses are chosen again as new ones, its stored ones as stored ones
+      boolean derived = derivedAddresses.contains(p.reference);
       List<AddressDTO> renewed = new ArrayList<>();
       for (AddressDTO a : p.addresses) {
         if (IpMath.isIpv6(a.addr) && network.wasRefused(s.ipv6InterfaceOrName(), a.addr)) {
-          renewed.add(addIpv6(i, a.addr, a.netmask, null));
+          renewed.add(derived ? addIpv6(i, null, null, null) : addIpv6(i, a.addr, a.netmask, null));
         } else if (IpMath.isIpv4(a.addr) && network.wasRefused(s.interfaceName(), a.addr)) {
-          renewed.add(addIpv4(a.addr));
+          renewed.add(derived ? addIpv4(null) : addIpv4(a.addr));
         } else {
           renewed.add(a);
         }
@@ -520,6 +524,7 @@ final class FormatEngine {
 
     private void assignAddresses(ComputerDTO c, PartitionDTO p, int i) throws FormatException {
       if (p.addresses.isEmpty()) {
+        derivedAddresses.add(p.reference);
         if (c.networkInterface != null && s.ipv4LocalNetwork() != null) {
           p.addresses.add(addIpv4(null));
         } else if (!s.alterNetwork() && s.ipv4LocalNetwork() != null) {
