@@ -42,6 +42,11 @@ final class DryRunSystemOperations implements SystemOperations {
   }
 
   @Override
+  public ExecResult queryAll(List<List<String>> commands) throws FormatException {
+    return real.queryAll(commands);
+  }
+
+  @Override
   public ExecResult change(List<String> command) {
     announce(String.join(" ", command));
     return new ExecResult(0, "");

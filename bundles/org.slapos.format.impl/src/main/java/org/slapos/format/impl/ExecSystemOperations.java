@@ -99,6 +99,38 @@ final class ExecSystemOperations implements SystemOperations {
     return result;
   }
 
+  /** {@code ip} reads with the same global options go to one {@code ip OPTIONS -batch -} process. */
+  @Override
+  public ExecResult queryAll(List<List<String>> commands) throws FormatException {
+    List<String> options = commands.isEmpty() ? List.of() : globalIpOptions(commands.get(0));
+    if (commands.size() < 2 || options == null
+        || !commands.stream().allMatch(c -> options.equals(globalIpOptions(c)))) {
+      return SystemOperations.super.queryAll(commands);
+    }
+    StringBuilder input = new StringBuilder();
+    for (List<String> command : commands) {
+      input.append(String.join(" ", command.subList(1 + options.size(), command.size()))).append('\n');
+    }
+    List<String> batch = new ArrayList<>(List.of("ip"));
+    batch.addAll(options);
+    batch.addAll(List.of("-batch", "-"));
+    ExecResult result = run(effective(batch), input.toString());
+    LOG.debug("{} -> {}", commands, result.exitCode());
+    return result;
+  }
+
+  /** The options between {@code ip} and its object ({@code [-o]} of {@code ip -o addr show}), null if not ip. */
+  private static List<String> globalIpOptions(List<String> command) {
+    if (command.isEmpty() || !command.get(0).equals("ip")) {
+      return null;
+    }
+    int i = 1;
+    while (i < command.size() && command.get(i).startsWith("-")) {
+      i++;
+    }
+    return command.subList(1, i);
+  }
+
   @Override
   public ExecResult change(List<String> command) throws FormatException {
     announce(String.join(" ", command));
@@ -112,9 +144,27 @@ final class ExecSystemOperations implements SystemOperations {
   /** {@code ip} commands go to one {@code ip -batch -} process; anything else runs one by one. */
   @Override
   public ExecResult changeBatch(List<List<String>> commands) throws FormatException {
-    if (commands.isEmpty() || !commands.stream().allMatch(c -> c.get(0).equals("ip"))) {
+    if (!allIp(commands)) {
       return SystemOperations.super.changeBatch(commands);
     }
+    return ipBatch(commands, false);
+  }
+
+  /** {@code ip} commands go to one {@code ip -force -batch -} process; anything else runs one by one. */
+  @Override
+  public ExecResult changeAll(List<List<String>> commands) throws FormatException {
+    if (!allIp(commands)) {
+      return SystemOperations.super.changeAll(commands);
+    }
+    return ipBatch(commands, true);
+  }
+
+  private static boolean allIp(List<List<String>> commands) {
+    return !commands.isEmpty() && commands.stream().allMatch(c -> c.get(0).equals("ip"));
+  }
+
+  /** {@code force}: go on after a failing line ({@code ip -force}), else stop at the first. */
+  private ExecResult ipBatch(List<List<String>> commands, boolean force) throws FormatException {
     StringBuilder input = new StringBuilder();
     for (List<String> command : commands) {
       announce(String.join(" ", command));
@@ -125,10 +175,10 @@ final class ExecSystemOperations implements SystemOperations {
       }
       input.append(String.join(" ", args)).append('\n');
     }
-    List<String> batch = effective(List.of("ip", "-batch", "-"));
+    List<String> batch = effective(force ? List.of("ip", "-force", "-batch", "-") : List.of("ip", "-batch", "-"));
     ExecResult result = run(batch, input.toString());
     if (!result.ok()) {
-      LOG.warn("ip -batch exited with {}: {}", result.exitCode(), result.output().strip());
+      LOG.warn("{} exited with {}: {}", String.join(" ", batch), result.exitCode(), result.output().strip());
     }
     return result;
   }

@@ -113,7 +113,17 @@ final class FormatEngine {
     private final String certificateRepository;
     private final Set<String> reservedRanges = new HashSet<>();
     private final Set<String> usedIpv4 = new HashSet<>();
+    /** References of the partitions whose addresses were chosen in this run, not stored. */
+    private final Set<String> derivedAddresses = new HashSet<>();
     private List<IpMath.Prefixed> ipv6Base = List.of();
+    /**
+     * {@link #ipv6Base} ready for choosing: on a formatted node it holds every partition's address
+     * too, and a base is asked for each stored address, which made a second run quadratic.
+     */
+    private BaseCache bases;
+
+    private record BaseCache(List<IpMath.Prefixed> list, Network.Bases chooser) {
+    }
 
     Run(FormatSettings s, SystemOperations ops, String certificateRepository) {
       this.s = s;
@@ -304,7 +314,10 @@ final class FormatEngine {
     }
 
     private IpMath.Prefixed basePreferring(String address) {
-      return ipv6Base.isEmpty() ? null : Network.preferred(ipv6Base, address);
+      if (bases == null || bases.list != ipv6Base) {
+        bases = new BaseCache(ipv6Base, new Network.Bases(ipv6Base));
+      }
+      return bases.chooser.preferred(address);
     }
 
     // -------------------------------------------------------------- Computer.format
@@ -373,6 +386,9 @@ final class FormatEngine {
           users.ensure(p.user.name, p.path, List.of(c.softwareUser));
         }
       }
+      if (s.alterUser()) {
+        users.lockPasswords();
+      }
       if (s.alterNetwork()) {
         for (PartitionDTO p : c.partitions) {
           String owner = users.exists(p.user.name) ? p.user.name : "root";
@@ -386,6 +402,13 @@ final class FormatEngine {
         network.flush();
       }
 
+      // Addresses: every partition's tap, tun and own addresses are chosen and queued, added by one
+      // ip -batch and checked by one read (then polled while duplicate address detection runs, all
+      // addresses at once). An address the kernel refused is chosen again the original way, one
+      // command at a time. Routes are queued once the addresses are final.
+      if (s.alterNetwork()) {
+        network.beginAddressBatch();
+      }
       for (int i = 0; i < c.partitions.size(); i++) {
         PartitionDTO p = c.partitions.get(i);
         if (s.alterNetwork()) {
@@ -404,23 +427,7 @@ final class FormatEngine {
               p.tap.ipv4Gateway = "";
               p.tap.ipv4Network = "";
             }
-            if (s.tapIpv6()) {
-              AddressDTO tapAddress = p.tap.ipv6Addr.isEmpty()
-                  ? addIpv6(i, null, null, p.tap.name)
-                  : addIpv6(i, p.tap.ipv6Addr, p.tap.ipv6Netmask, p.tap.name);
-              p.tap.ipv6Addr = tapAddress.addr;
-              p.tap.ipv6Netmask = tapAddress.netmask;
-              int prefixlen = basePreferring(null).prefixlen() + 16;
-              String gw = IpMath.firstAddress(p.tap.ipv6Addr, prefixlen);
-              p.tap.ipv6Gateway = gw;
-              p.tap.ipv6Network = gw + "/" + prefixlen;
-            } else {
-              p.tap.ipv6Addr = "";
-              p.tap.ipv6Netmask = "";
-              p.tap.ipv6Gateway = "";
-              p.tap.ipv6Network = "";
-            }
-            network.ensureTapRoutes(p.tap.name, p.tap.ipv4Addr, p.tap.ipv6Gateway, p.tap.ipv6Network);
+            assignTapIpv6(p, i);
           }
           if (p.tun != null) {
             if (p.tun.ipv6Addr.isEmpty() && s.tunIpv6()) {
@@ -440,6 +447,17 @@ final class FormatEngine {
         }
         assignAddresses(c, p, i);
         assignRange(p, i);
+      }
+      if (s.alterNetwork() && network.commitAddressBatch()) {
+        for (int i = 0; i < c.partitions.size(); i++) {
+          replaceRefused(c.partitions.get(i), i);
+        }
+      }
+
+      for (PartitionDTO p : c.partitions) {
+        if (s.alterNetwork() && s.createTap()) {
+          network.ensureTapRoutes(p.tap.name, p.tap.ipv4Addr, p.tap.ipv6Gateway, p.tap.ipv6Network);
+        }
         ensureDirectory(Path.of(p.path), 0750);
         if (s.alterUser()) {
           ensureOwner(Path.of(p.path), users.exists(p.user.name) ? p.user.name : "root");
@@ -454,8 +472,59 @@ final class FormatEngine {
       network.flush();
     }
 
+    /** The tap's IPv6 address (stored or derived), its gateway and network. */
+    private void assignTapIpv6(PartitionDTO p, int i) throws FormatException {
+      if (!s.tapIpv6()) {
+        p.tap.ipv6Addr = "";
+        p.tap.ipv6Netmask = "";
+        p.tap.ipv6Gateway = "";
+        p.tap.ipv6Network = "";
+        return;
+      }
+      AddressDTO tapAddress = p.tap.ipv6Addr.isEmpty()
+          ? addIpv6(i, null, null, p.tap.name)
+          : addIpv6(i, p.tap.ipv6Addr, p.tap.ipv6Netmask, p.tap.name);
+      p.tap.ipv6Addr = tapAddress.addr;
+      p.tap.ipv6Netmask = tapAddress.netmask;
+      int prefixlen = basePreferring(null).prefixlen() + 16;
+      String gw = IpMath.firstAddress(p.tap.ipv6Addr, prefixlen);
+      p.tap.ipv6Gateway = gw;
+      p.tap.ipv6Network = gw + "/" + prefixlen;
+    }
+
+    /**
+     * After the address batch: chooses again, one command at a time, each address of a partition
+     * that the kernel refused or that failed duplicate address detection. The refused address is
+     * never tried again, so this takes the original's fallback (the derived address, then random
+     * ones when {@code ipv6_prefixshift} is 16, else an error).
+     */
+    private void replaceRefused(PartitionDTO p, int i) throws FormatException {
+      if (s.createTap() && s.tapIpv6() && !p.tap.ipv6Addr.isEmpty()
+          && network.wasRefused(p.tap.name, p.tap.ipv6Addr)) {
+        // the refused address's range was reserved when it was chosen; the original reserves it
+        // only once the address is on the tap
+        reservedRanges.remove(IpMath.ipv6Network(IpMath.normalizeIpv6(p.tap.ipv6Addr),
+            IpMath.prefixOfIpv6Netmask(p.tap.ipv6Netmask)));
+        assignTapIpv6(p, i);
+      }
+      // a partition's new addresses are chosen again as new ones, its stored ones as stored ones
+      boolean derived = derivedAddresses.contains(p.reference);
+      List<AddressDTO> renewed = new ArrayList<>();
+      for (AddressDTO a : p.addresses) {
+        if (IpMath.isIpv6(a.addr) && network.wasRefused(s.ipv6InterfaceOrName(), a.addr)) {
+          renewed.add(derived ? addIpv6(i, null, null, null) : addIpv6(i, a.addr, a.netmask, null));
+        } else if (IpMath.isIpv4(a.addr) && network.wasRefused(s.interfaceName(), a.addr)) {
+          renewed.add(derived ? addIpv4(null) : addIpv4(a.addr));
+        } else {
+          renewed.add(a);
+        }
+      }
+      p.addresses = renewed;
+    }
+
     private void assignAddresses(ComputerDTO c, PartitionDTO p, int i) throws FormatException {
       if (p.addresses.isEmpty()) {
+        derivedAddresses.add(p.reference);
         if (c.networkInterface != null && s.ipv4LocalNetwork() != null) {
           p.addresses.add(addIpv4(null));
         } else if (!s.alterNetwork() && s.ipv4LocalNetwork() != null) {

@@ -1,7 +1,11 @@
 package org.slapos.format.impl;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +44,14 @@ final class Network {
    */
   private final List<List<String>> pending = new ArrayList<>();
   private List<IfAddress> addresses;
+  /** Addresses queued by {@link #addAddress} while a batch is open, null when none is. */
+  private List<PendingAddress> pendingAddresses;
+  /** {@link #key} of each address the kernel refused or that failed duplicate address detection. */
+  private final Set<String> refused = new HashSet<>();
+
+  /** An {@code ip addr add} queued in the address batch. */
+  private record PendingAddress(String ifname, String addr, boolean awaitDad, List<String> command) {
+  }
   private Map<String, String> links;
   private RouteTable localRoutes;
   private RouteTable routes6;
@@ -84,9 +96,36 @@ final class Network {
 
   List<IfAddress> addresses() throws FormatException {
     if (addresses == null) {
-      addresses = parseAddresses(read(List.of("ip", "-o", "addr", "show")));
+      if (links == null) {
+        readInterfaces();
+      } else {
+        addresses = parseAddresses(read(List.of("ip", "-o", "addr", "show")));
+      }
     }
     return addresses;
+  }
+
+  /** Links and addresses with one {@code ip -o -batch} process instead of two. */
+  private void readInterfaces() throws FormatException {
+    List<List<String>> reads = List.of(List.of("ip", "-o", "link", "show"), List.of("ip", "-o", "addr", "show"));
+    ExecResult r = ops.queryAll(reads);
+    if (!r.ok()) {
+      throw new FormatException(Code.NETWORK, "ip -o link show / ip -o addr show failed: " + r.output().strip());
+    }
+    links = parseLinks(r.output());
+    addresses = parseAddresses(r.output());
+  }
+
+  /** Interface name to flags from {@code ip -o link show} lines; other lines are skipped. */
+  static Map<String, String> parseLinks(String output) {
+    Map<String, String> found = new LinkedHashMap<>();
+    for (String line : output.split("\n")) {
+      Matcher m = LINK_LINE.matcher(line.strip());
+      if (m.find()) {
+        found.put(m.group(1), m.group(2));
+      }
+    }
+    return found;
   }
 
   static List<IfAddress> parseAddresses(String output) {
@@ -107,14 +146,11 @@ final class Network {
   /** Interface name to its flags ({@code LOOPBACK,UP,LOWER_UP}). */
   Map<String, String> links() throws FormatException {
     if (links == null) {
-      Map<String, String> found = new LinkedHashMap<>();
-      for (String line : read(List.of("ip", "-o", "link", "show")).split("\n")) {
-        Matcher m = LINK_LINE.matcher(line.strip());
-        if (m.find()) {
-          found.put(m.group(1), m.group(2));
-        }
+      if (addresses == null) {
+        readInterfaces();
+      } else {
+        links = parseLinks(read(List.of("ip", "-o", "link", "show")));
       }
-      links = found;
     }
     return links;
   }
@@ -172,6 +208,62 @@ final class Network {
     return best;
   }
 
+  /**
+   * {@link #preferred} for many preferred addresses against one list, each address of the list
+   * parsed once: on a formatted node the list holds every partition's address too, and the engine
+   * asks for a base for each stored address.
+   */
+  static final class Bases {
+    private final List<IpMath.Prefixed> list;
+    /** Prefix length, then network value, to the lowest address of the list in that network. */
+    private final Map<Integer, Map<BigInteger, Map.Entry<BigInteger, IpMath.Prefixed>>> lowestByNetwork =
+        new java.util.TreeMap<>();
+    private final Map<String, IpMath.Prefixed> chosen = new java.util.HashMap<>();
+
+    Bases(List<IpMath.Prefixed> list) {
+      this.list = List.copyOf(list);
+      for (IpMath.Prefixed a : this.list) {
+        BigInteger value = IpMath.parseIpv6(a.addr());
+        BigInteger network = value.and(IpMath.maskIpv6(a.prefixlen()));
+        lowestByNetwork.computeIfAbsent(a.prefixlen(), k -> new java.util.HashMap<>())
+            .merge(network, Map.entry(value, a), (x, y) -> x.getKey().compareTo(y.getKey()) <= 0 ? x : y);
+      }
+    }
+
+    boolean isEmpty() {
+      return list.isEmpty();
+    }
+
+    /** Same answer as {@code Network.preferred(list, preferredAddr)}; null for an empty list. */
+    IpMath.Prefixed preferred(String preferredAddr) {
+      if (list.isEmpty()) {
+        return null;
+      }
+      String key = preferredAddr != null && IpMath.isIpv6(preferredAddr) ? preferredAddr : "";
+      IpMath.Prefixed known = chosen.get(key);
+      if (known != null) {
+        return known;
+      }
+      IpMath.Prefixed result = null;
+      if (!key.isEmpty()) {
+        BigInteger value = IpMath.parseIpv6(key);
+        Map.Entry<BigInteger, IpMath.Prefixed> best = null;
+        for (var byLength : lowestByNetwork.entrySet()) {
+          var candidate = byLength.getValue().get(value.and(IpMath.maskIpv6(byLength.getKey())));
+          if (candidate != null && (best == null || candidate.getKey().compareTo(best.getKey()) < 0)) {
+            best = candidate;
+          }
+        }
+        result = best == null ? null : best.getValue();
+      }
+      if (result == null) {
+        result = Network.preferred(list, null);
+      }
+      chosen.put(key, result);
+      return result;
+    }
+  }
+
   boolean hasAddress(String ifname, String addr) throws FormatException {
     for (IfAddress a : addresses()) {
       if (a.ifname().equals(ifname) && a.addr().equals(addr)) {
@@ -211,7 +303,10 @@ final class Network {
    * {@code _addSystemAddress}: adds an address unless another interface has it, then, for IPv6 on a
    * non-tap interface, waits until duplicate address detection is over: a duplicate is removed and
    * reported as a failure. The wait polls and ends as soon as the address is usable; loopback
-   * interfaces, where the kernel runs no detection, are not polled at all.
+   * interfaces, where the kernel runs no detection, are not polled at all. While an address batch
+   * is open ({@link #beginAddressBatch}) the address is only queued and taken as added; {@link
+   * #commitAddressBatch} tells which were not. An address refused once in this run is not tried
+   * again.
    */
   boolean addAddress(String addr, int prefixlen, boolean ipv6, String ifname, boolean tap) throws FormatException {
     for (IfAddress a : addresses()) {
@@ -220,17 +315,27 @@ final class Network {
         return false;
       }
     }
+    if (refused.contains(key(ifname, addr))) {
+      return false;
+    }
     String cidr = addr + "/" + prefixlen;
     if (!hasAddress(ifname, addr)) {
       List<String> command = new ArrayList<>(List.of("ip", "addr", "add", cidr, "dev", ifname));
       if (tap && ipv6) {
         command.add("noprefixroute");
       }
+      boolean awaitDad = ipv6 && !tap && !links().getOrDefault(ifname, "").contains("LOOPBACK");
+      if (pendingAddresses != null) {
+        pendingAddresses.add(new PendingAddress(ifname, addr, awaitDad, command));
+        addresses.add(new IfAddress(ifname, ipv6, addr, prefixlen, awaitDad, false));
+        return true;
+      }
       if (!ops.change(command).ok()) {
+        refused.add(key(ifname, addr));
         return false;
       }
       addresses.add(new IfAddress(ifname, ipv6, addr, prefixlen, false, false));
-      if (ops.dryRun() || !ipv6 || tap || links().getOrDefault(ifname, "").contains("LOOPBACK")) {
+      if (ops.dryRun() || !awaitDad) {
         return true;
       }
       return awaitUsable(addr, cidr, ifname);
@@ -238,25 +343,122 @@ final class Network {
     return true;
   }
 
+  /** Identifies an address on an interface; IPv6 in its normal form. */
+  private static String key(String ifname, String addr) {
+    return ifname + " " + (IpMath.isIpv6(addr) ? IpMath.normalizeIpv6(addr) : addr);
+  }
+
+  /** True when {@code addr} could not be added to {@code ifname} in this run. */
+  boolean wasRefused(String ifname, String addr) {
+    return refused.contains(key(ifname, addr));
+  }
+
+  /** From now on {@link #addAddress} and {@link #ensureTunAddress} queue their commands. */
+  void beginAddressBatch() throws FormatException {
+    addresses();
+    pendingAddresses = new ArrayList<>();
+  }
+
+  /**
+   * Adds the queued addresses with one {@code ip -force -batch} (a refused address does not stop
+   * the others), checks with one read which are there, and polls until duplicate address detection
+   * is over for those that need it, all at once, with the same deadline as one address has: a
+   * duplicate (or an address still tentative at the deadline) is removed. Ends the batch.
+   *
+   * @return true when some address was refused ({@link #wasRefused} tells which)
+   */
+  boolean commitAddressBatch() throws FormatException {
+    List<PendingAddress> batch = pendingAddresses;
+    pendingAddresses = null;
+    if (batch == null || batch.isEmpty()) {
+      return false;
+    }
+    List<List<String>> commands = new ArrayList<>();
+    for (PendingAddress p : batch) {
+      commands.add(p.command());
+    }
+    ExecResult result = ops.changeAll(commands);
+    if (ops.dryRun()) {
+      return false;
+    }
+    if (!result.ok()) {
+      LOG.warn("Some addresses were refused: {}", result.output().strip().replace('\n', ' '));
+    }
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
+    addresses = parseAddresses(read(List.of("ip", "-o", "addr", "show")));
+    Set<String> newlyRefused = new LinkedHashSet<>();
+    List<PendingAddress> awaiting = new ArrayList<>();
+    for (PendingAddress p : batch) {
+      IfAddress state = find(addresses, p.ifname(), p.addr());
+      if (state == null) {
+        LOG.warn("Could not add address {} to {}", p.addr(), p.ifname());
+        newlyRefused.add(key(p.ifname(), p.addr()));
+      } else if (p.awaitDad() && (state.tentative() || state.dadFailed())) {
+        awaiting.add(p);
+      }
+    }
+    while (!awaiting.isEmpty()) {
+      Set<String> interfaces = new LinkedHashSet<>();
+      awaiting.forEach(p -> interfaces.add(p.ifname()));
+      boolean late = System.nanoTime() - deadline >= 0;
+      for (String ifname : interfaces) {
+        List<IfAddress> now = parseAddresses(read(List.of("ip", "-o", "-6", "addr", "show", "dev", ifname)));
+        for (var it = awaiting.iterator(); it.hasNext();) {
+          PendingAddress p = it.next();
+          if (!p.ifname().equals(ifname)) {
+            continue;
+          }
+          IfAddress state = find(now, ifname, p.addr());
+          if (state == null) {
+            LOG.warn("Address {} vanished from {} after it was added", p.addr(), ifname);
+            newlyRefused.add(key(ifname, p.addr()));
+            it.remove();
+          } else if (state.dadFailed() || (state.tentative() && late)) {
+            LOG.warn("Address {} on {} is a duplicate ({}); removing it", p.addr(), ifname, state.dadFailed()
+                ? "duplicate address detection failed" : "still tentative after " + readyTimeout.toMillis() + " ms");
+            ops.change(List.of("ip", "addr", "del", p.command().get(3), "dev", ifname));
+            newlyRefused.add(key(ifname, p.addr()));
+            it.remove();
+          } else if (!state.tentative()) {
+            it.remove();
+          }
+        }
+      }
+      if (!awaiting.isEmpty()) {
+        LockSupport.parkNanos(POLL_NANOS);
+      }
+    }
+    addresses.removeIf(a -> newlyRefused.contains(key(a.ifname(), a.addr())));
+    refused.addAll(newlyRefused);
+    return !newlyRefused.isEmpty();
+  }
+
+  private static IfAddress find(List<IfAddress> list, String ifname, String addr) {
+    String normal = IpMath.isIpv6(addr) ? IpMath.normalizeIpv6(addr) : addr;
+    for (IfAddress a : list) {
+      if (a.ifname().equals(ifname) && a.addr().equals(normal)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
   private boolean awaitUsable(String addr, String cidr, String ifname) throws FormatException {
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     while (true) {
-      IfAddress state = null;
-      for (IfAddress a : parseAddresses(read(List.of("ip", "-o", "-6", "addr", "show", "dev", ifname)))) {
-        if (a.addr().equals(addr)) {
-          state = a;
-        }
-      }
+      IfAddress state = find(parseAddresses(read(List.of("ip", "-o", "-6", "addr", "show", "dev", ifname))), ifname, addr);
       if (state == null) {
         LOG.warn("Address {} vanished from {} after it was added", addr, ifname);
         addresses = null;
+        refused.add(key(ifname, addr));
         return false;
       }
       if (state.dadFailed() || (state.tentative() && System.nanoTime() - deadline >= 0)) {
-        LOG.warn("Address {} on {} is a duplicate (still tentative after {} ms); removing it", addr, ifname,
-            readyTimeout.toMillis());
+        LOG.warn("Address {} on {} is a duplicate ({}); removing it", addr, ifname, state.dadFailed()
+            ? "duplicate address detection failed" : "still tentative after " + readyTimeout.toMillis() + " ms");
         ops.change(List.of("ip", "addr", "del", cidr, "dev", ifname));
         addresses = null;
+        refused.add(key(ifname, addr));
         return false;
       }
       if (!state.tentative()) {
@@ -280,14 +482,32 @@ final class Network {
    * queued until {@link #flush}.
    */
   void ensureLocalRoute(String network) throws FormatException {
-    if (localRoutes == null) {
-      localRoutes = RouteTable.parse(read(List.of("ip", "-6", "route", "show", "table", "local")), 1);
-    }
+    readRoutes6();
     if (localRoutes.has(network, "lo", null)) {
       return;
     }
     pending.add(List.of("ip", "-6", "route", "add", "local", network, "dev", "lo"));
     localRoutes.add(network, "local " + network + " dev lo");
+  }
+
+  /** The main and local IPv6 route tables with one {@code ip -6 route show table all}. */
+  private void readRoutes6() throws FormatException {
+    if (routes6 != null) {
+      return;
+    }
+    String output = read(List.of("ip", "-6", "route", "show", "table", "all"));
+    routes6 = new RouteTable();
+    localRoutes = new RouteTable();
+    for (String line : lines(output)) {
+      String[] t = line.split("\\s+");
+      if ((" " + line + " ").contains(" table local ")) {
+        if (t.length > 1) {
+          localRoutes.add(t[1], line); // "local DEST dev lo table local ..."
+        }
+      } else if (!(" " + line).contains(" table ")) {
+        routes6.add(t[0], line); // the main table prints no table name
+      }
+    }
   }
 
   static String canonicalNetwork(String text) {
@@ -329,9 +549,7 @@ final class Network {
       }
     }
     if (!ipv6Network.isEmpty()) {
-      if (routes6 == null) {
-        routes6 = RouteTable.parse(read(List.of("ip", "-6", "route", "show")), 0);
-      }
+      readRoutes6();
       if (!routes6.has(ipv6Gateway, tap, null)) {
         pending.add(List.of("ip", "-6", "route", "add", ipv6Gateway, "dev", tap));
         routes6.add(ipv6Gateway, ipv6Gateway + " dev " + tap);
@@ -357,6 +575,12 @@ final class Network {
     }
     String len = cidr.substring(cidr.indexOf('/') + 1);
     String command = len.contains(".") ? addr + "/" + IpMath.prefixOfIpv4Netmask(len) : cidr;
+    if (pendingAddresses != null) {
+      // a tun has no carrier until a VM opens it: no duplicate address detection to wait for
+      pendingAddresses.add(new PendingAddress(tun, addr, false, List.of("ip", "addr", "add", command, "dev", tun)));
+      addresses.add(new IfAddress(tun, IpMath.isIpv6(addr), addr, 0, false, false));
+      return;
+    }
     if (ops.change(List.of("ip", "addr", "add", command, "dev", tun)).ok()) {
       addresses.add(new IfAddress(tun, IpMath.isIpv6(addr), addr, 0, false, false));
     }

@@ -33,6 +33,25 @@ interface SystemOperations {
   ExecResult query(List<String> command) throws FormatException;
 
   /**
+   * Runs several reads and returns their outputs one after the other; implementations may run them
+   * in one process ({@code ip -batch}) when they are {@code ip} commands with the same global
+   * options. A read that fails makes the whole result fail.
+   *
+   * @throws FormatException when a command cannot be started or times out
+   */
+  default ExecResult queryAll(List<List<String>> commands) throws FormatException {
+    StringBuilder output = new StringBuilder();
+    for (List<String> command : commands) {
+      ExecResult r = query(command);
+      if (!r.ok()) {
+        return new ExecResult(r.exitCode(), String.join(" ", command) + ": " + r.output());
+      }
+      output.append(r.output());
+    }
+    return new ExecResult(0, output.toString());
+  }
+
+  /**
    * Runs a command that changes the system. A non-zero exit is returned, not thrown: callers
    * decide (the original tolerates a failing {@code usermod}).
    *
@@ -52,6 +71,24 @@ interface SystemOperations {
       }
     }
     return new ExecResult(0, "");
+  }
+
+  /**
+   * Runs several changes in order, all of them even when some fail (callers check the outcome by
+   * reading the system); the result is non-zero when any failed, with their outputs.
+   * Implementations may run them in one process ({@code ip -force -batch}).
+   */
+  default ExecResult changeAll(List<List<String>> commands) throws FormatException {
+    int exit = 0;
+    StringBuilder failures = new StringBuilder();
+    for (List<String> command : commands) {
+      ExecResult r = change(command);
+      if (!r.ok()) {
+        exit = exit == 0 ? r.exitCode() : exit;
+        failures.append(String.join(" ", command)).append(": ").append(r.output().strip()).append('\n');
+      }
+    }
+    return new ExecResult(exit, failures.toString());
   }
 
   /** {@code mkdir} with the given mode (the umask may narrow it; callers chmod afterwards). */

@@ -27,6 +27,10 @@ final class Users {
   private Map<String, Integer> groupIds;
   private Map<String, Set<String>> groupMembers;
   private Map<String, String> shadow;
+  /** True when users were created or changed since the shadow database was read (if it was). */
+  private boolean shadowStale;
+  /** Users ensured in this run, in order, whose password {@link #lockPasswords} checks. */
+  private final List<String> toLock = new ArrayList<>();
 
   Users(SystemOperations ops) {
     this.ops = ops;
@@ -58,16 +62,21 @@ final class Users {
         groupMembers.put(f[0], members);
       }
     }
-    shadow = new HashMap<>();
+  }
+
+  /** Login name to password field; empty when the shadow database cannot be read. */
+  private Map<String, String> readShadow() throws FormatException {
+    Map<String, String> result = new HashMap<>();
     ExecResult s = ops.query(List.of("getent", "shadow"));
     if (s.ok()) {
       for (String line : s.output().split("\n")) {
         String[] f = line.split(":", -1);
         if (f.length >= 2) {
-          shadow.put(f[0], f[1]);
+          result.put(f[0], f[1]);
         }
       }
     }
+    return result;
   }
 
   private List<String> getent(String database) throws FormatException {
@@ -98,8 +107,8 @@ final class Users {
   }
 
   /**
-   * Makes user {@code name} exist with its own group, home {@code home}, shell /bin/sh, the extra
-   * groups and a locked password.
+   * Makes user {@code name} exist with its own group, home {@code home}, shell /bin/sh and the extra
+   * groups; its password is locked by the next {@link #lockPasswords}.
    */
   void ensure(String name, String home, List<String> extraGroups) throws FormatException {
     load();
@@ -146,18 +155,29 @@ final class Users {
       for (String g : extraGroups) {
         groupMembers.computeIfAbsent(g, k -> new HashSet<>()).add(name);
       }
-      ExecResult entry = ops.query(List.of("getent", "shadow", name));
-      if (entry.ok()) {
-        String[] f = entry.output().strip().split(":", -1);
-        if (f.length >= 2) {
-          shadow.put(name, f[1]);
-        }
-      }
+      shadowStale = true;
     }
-    String password = shadow.get(name);
-    // useradd usually creates the account locked already; passwd -l (the original runs it every
-    // time) is only needed when the password is not locked
-    if (password == null || !password.startsWith("!")) {
+    toLock.add(name);
+  }
+
+  /**
+   * Locks the password of every user given to {@link #ensure} whose password is not locked yet
+   * ({@code passwd -l}, which the original runs for every user on every run). useradd normally
+   * creates accounts locked already, so this usually runs nothing: the shadow database is read
+   * once for all users created or changed in this run instead of once per user.
+   */
+  void lockPasswords() throws FormatException {
+    load();
+    if (shadow == null || shadowStale) {
+      // read here rather than with passwd and group: after this run's useradd, and only once
+      shadow = readShadow();
+      shadowStale = false;
+    }
+    for (String name : toLock) {
+      String password = shadow.get(name);
+      if (password != null && password.startsWith("!")) {
+        continue;
+      }
       ExecResult r = ops.change(List.of("passwd", "-l", name));
       if (!r.ok() && !ops.dryRun()) {
         throw new FormatException(Code.SYSTEM_COMMAND, "passwd -l " + name + " failed: " + r.output().strip());
@@ -166,6 +186,7 @@ final class Users {
         shadow.put(name, "!" + (password == null ? "" : password));
       }
     }
+    toLock.clear();
   }
 
   private boolean upToDate(Account account, String home, List<String> extraGroups) {

@@ -92,6 +92,10 @@ final class FakeSystem implements SystemOperations {
       }
       case "ip -6 route show table local" -> localRoutes.forEach(r -> out.append(r).append('\n'));
       case "ip -6 route show" -> routes6.forEach(r -> out.append(r).append('\n'));
+      case "ip -6 route show table all" -> {
+        routes6.forEach(r -> out.append(r).append('\n'));
+        localRoutes.forEach(r -> out.append(r.replaceFirst(" dev lo", " dev lo table local")).append('\n'));
+      }
       case "ip route show" -> routes4.forEach(r -> out.append(r).append('\n'));
       case "sysctl -n net.ipv6.ip_nonlocal_bind" -> out.append(nonlocalBind).append('\n');
       case "getent passwd" -> users.forEach((n, u) -> out.append(n).append(":x:").append(u[0]).append(':').append(u[1])

@@ -325,6 +325,39 @@ class FormatEngineTest {
   }
 
   @Test
+  void addressesRefusedInTheBatchAreReplacedAndTheOthersKept() throws Exception {
+    String tapAddress = IpMath.range(IpMath.RangeKind.TAP, "fd5a:1ab0:5eed::1", 64, 1, 16).addr();
+    system.refused.add("ip addr add fd5a:1ab0:5eed::3/64 dev lo");
+    system.refused.add("ip addr add " + tapAddress + "/80 dev slaptap1");
+    FormatResult result = format(false);
+    PartitionDTO p1 = result.computer().partitions.get(1);
+    String v6 = p1.addresses.get(1).addr;
+    assertNotEquals("fd5a:1ab0:5eed::3", v6);
+    assertTrue(v6.startsWith("fd5a:1ab0:5eed::"), v6);
+    assertTrue(system.addressesOf("lo").contains(v6 + "/64"), system.addressesOf("lo").toString());
+    assertNotEquals(tapAddress, p1.tap.ipv6Addr);
+    assertTrue(system.addressesOf("slaptap1").contains(p1.tap.ipv6Addr + "/80"), system.addressesOf("slaptap1").toString());
+    // routes follow the replacement, not the refused address
+    assertTrue(system.routes6.stream().anyMatch(r -> r.startsWith(p1.tap.ipv6Gateway + " dev slaptap1")), system.routes6.toString());
+    String refusedGateway = IpMath.firstAddress(tapAddress, 80);
+    assertTrue(system.routes6.stream().noneMatch(r -> r.contains(refusedGateway)), system.routes6.toString());
+    assertEquals("fd5a:1ab0:5eed::2", result.computer().partitions.get(0).addresses.get(1).addr);
+    assertEquals("fd5a:1ab0:5eed::4", result.computer().partitions.get(2).addresses.get(1).addr);
+    // the refused ones were tried once each in the batch, never again
+    assertEquals(1, system.commands.stream().filter(c -> c.equals("ip addr add fd5a:1ab0:5eed::3/64 dev lo")).count());
+  }
+
+  @Test
+  void aRefusedAddressIsAnErrorWhenThePrefixshiftAllowsNoRandomFallback() {
+    options.put("ipv6_prefixshift", "8");
+    system.refused.add("ip addr add fd5a:1ab0:5eed::3/64 dev lo");
+    FormatException e = assertThrows(FormatException.class, () -> format(false));
+    assertEquals("Address fd5a:1ab0:5eed::3/64 for partition 1 is already taken; aborting because IPv6 prefixshift is 8 != 16",
+        e.getMessage());
+    assertFalse(Files.exists(dir.resolve("slapos.xml")));
+  }
+
+  @Test
   void refusedTapCreationIsOneClearLineAndNoStateFile() {
     system.refused.add("ip tuntap add dev slaptap1");
     FormatException e = assertThrows(FormatException.class, () -> format(false));

@@ -74,9 +74,46 @@ class RootNamespaceFormatTest {
   }
 
   FormatResult format(boolean dryRun) throws Exception {
+    return format(options(), dryRun);
+  }
+
+  FormatResult format(Map<String, String> options, boolean dryRun) throws Exception {
     FormatEngine engine = new FormatEngine(ns::operations, EnvironmentInfo.ofThisMachine(), () -> true,
         Clock.systemDefaultZone(), new SecureRandom());
-    return engine.format(new FormatRequest(options(), dir, dryRun));
+    return engine.format(new FormatRequest(options, dir, dryRun));
+  }
+
+  /**
+   * What {@code useradd -r -U -s /bin/sh -d HOME} and {@code passwd -l} make: a system uid (below
+   * {@code UID_MIN}), a primary group of the user's own name, home and shell, a locked password
+   * without password aging (as shadow-utils writes it for system accounts).
+   */
+  void assertSystemAccount(String user, Path home) throws Exception {
+    String[] passwd = ns.run(List.of("getent", "passwd", user)).strip().split(":", -1);
+    assertEquals(home.toString(), passwd[5], user + " home");
+    assertEquals("/bin/sh", passwd[6], user + " shell");
+    int uid = Integer.parseInt(passwd[2]);
+    assertTrue(uid > 0 && uid < uidMin(), user + " has a system uid: " + uid);
+    String[] group = ns.run(List.of("getent", "group", passwd[3])).strip().split(":", -1);
+    assertEquals(user, group[0], user + " primary group is its own");
+    String[] shadow = ns.run(List.of("getent", "shadow", user)).strip().split(":", -1);
+    assertTrue(shadow[1].startsWith("!"), user + " password locked: " + shadow[1]);
+    assertEquals(List.of("", "", ""), List.of(shadow[3], shadow[4], shadow[5]), user + " has no password aging");
+    assertEquals("L", ns.run(List.of("passwd", "-S", user)).split("\\s+")[1], user + " password locked");
+  }
+
+  /** {@code UID_MIN} of /etc/login.defs (1000 when unset), where non-system uids start. */
+  static int uidMin() throws Exception {
+    Path defs = Path.of("/etc/login.defs");
+    if (Files.isReadable(defs)) {
+      for (String line : Files.readAllLines(defs)) {
+        String[] words = line.strip().split("\\s+");
+        if (words.length >= 2 && words[0].equals("UID_MIN")) {
+          return Integer.parseInt(words[1]);
+        }
+      }
+    }
+    return 1000;
   }
 
   @Test
@@ -99,14 +136,14 @@ class RootNamespaceFormatTest {
     String addresses = ns.ip("-o", "addr", "show");
     String localRoutes = ns.ip("-6", "route", "show", "table", "local");
     String routes = ns.ip("-6", "route", "show");
+    assertSystemAccount(soft, dir.resolve("soft"));
     for (int i = 0; i < PARTITIONS; i++) {
       String user = ns.prefix + "u" + i;
       String[] passwd = ns.run(List.of("getent", "passwd", user)).strip().split(":");
       Path home = dir.resolve("inst/slappart" + i);
-      assertEquals(home.toString(), passwd[5]);
-      assertEquals("/bin/sh", passwd[6]);
-      assertTrue(ns.run(List.of("id", "-nG", user)).contains(soft), user + " is in " + soft);
-      assertTrue(ns.run(List.of("passwd", "-S", user)).split("\\s+")[1].equals("L"), user + " password locked");
+      assertSystemAccount(user, home);
+      assertEquals(List.of(user, soft), List.of(ns.run(List.of("id", "-nG", user)).strip().split(" ")),
+          user + ": own group first, then the software user's");
       assertEquals(user, Files.getOwner(home).getName());
       assertEquals(0750, ExecSystemOperations.modeOf(home));
       assertTrue(Files.exists(home.resolve(".slapos-resource")));
@@ -130,5 +167,55 @@ class RootNamespaceFormatTest {
     assertEquals(List.of(), again.changes());
     assertFalse(again.stateFileWritten());
     assertEquals(result.payload(), again.payload());
+  }
+
+  /**
+   * Real duplicate address detection: on a veth pair (which, unlike lo, runs it) the batch's IPv6
+   * addresses are waited for together, and the one the peer already has fails detection, is removed
+   * and replaced by a random one of the same network.
+   */
+  @Test
+  void duplicateFoundByTheKernelIsReplaced() throws Exception {
+    // the peer lives in a second namespace: format must not see its address, only the kernel's
+    // duplicate address detection finds it
+    String peer = ns.name + "p";
+    ns.run(List.of("ip", "netns", "add", peer));
+    try {
+      ns.run(List.of("ip", "link", "add", "fmtv0", "netns", ns.name, "type", "veth", "peer", "name", "fmtv1",
+          "netns", peer));
+      ns.ip("addr", "add", "fd5a:1ab0:5eee::1/64", "dev", "fmtv0", "nodad");
+      ns.run(List.of("ip", "-n", peer, "addr", "add", "fd5a:1ab0:5eee::3/64", "dev", "fmtv1", "nodad"));
+      ns.ip("link", "set", "fmtv0", "up");
+      ns.run(List.of("ip", "-n", peer, "link", "set", "fmtv1", "up"));
+      // until both ends have finished their own link-local detection, the peer does not answer
+      // for its address yet and the duplicate would go unnoticed
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (ns.ip("-6", "addr", "show", "dev", "fmtv0").contains("tentative")
+          || ns.run(List.of("ip", "-n", peer, "-6", "addr", "show", "dev", "fmtv1")).contains("tentative")
+          || !ns.ip("-6", "addr", "show", "dev", "fmtv0").contains("scope link")) {
+        assertTrue(System.nanoTime() - deadline < 0, "the veth pair is ready for duplicate address detection");
+        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+      }
+      Map<String, String> o = options();
+      o.put("interface_name", "fmtv0");
+      o.put("create_tap", "False");
+      o.put("create_tun", "False");
+      o.put("partition_has_ipv6_range", "False");
+      o.put("address_ready_timeout", "20");
+      FormatResult result = format(o, false);
+      String fmtv0 = ns.ip("-o", "-6", "addr", "show", "dev", "fmtv0");
+      assertEquals("fd5a:1ab0:5eee::2", result.computer().partitions.get(0).addresses.get(1).addr);
+      String replaced = result.computer().partitions.get(1).addresses.get(1).addr;
+      assertFalse(replaced.equals("fd5a:1ab0:5eee::3"), replaced);
+      assertTrue(replaced.startsWith("fd5a:1ab0:5eee::"), replaced);
+      assertEquals("fd5a:1ab0:5eee::4", result.computer().partitions.get(2).addresses.get(1).addr);
+      for (var p : result.computer().partitions) {
+        assertTrue(fmtv0.contains("inet6 " + p.addresses.get(1).addr + "/64 scope global"), fmtv0);
+      }
+      assertFalse(fmtv0.contains("fd5a:1ab0:5eee::3/"), "the duplicate is removed: " + fmtv0);
+      assertFalse(fmtv0.contains("tentative"), "format waited for detection to end: " + fmtv0);
+    } finally {
+      ns.run(List.of("ip", "netns", "del", peer));
+    }
   }
 }

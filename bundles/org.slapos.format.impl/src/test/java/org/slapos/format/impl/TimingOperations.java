@@ -59,6 +59,16 @@ final class TimingOperations implements SystemOperations {
   }
 
   @Override
+  public ExecResult queryAll(List<List<String>> commands) throws FormatException {
+    long start = System.nanoTime();
+    try {
+      return real.queryAll(commands);
+    } finally {
+      add("(read) ip -batch (" + commands.size() + " reads)", System.nanoTime() - start);
+    }
+  }
+
+  @Override
   public ExecResult change(List<String> command) throws FormatException {
     long start = System.nanoTime();
     try {
@@ -75,6 +85,16 @@ final class TimingOperations implements SystemOperations {
       return real.changeBatch(commands);
     } finally {
       add("ip -batch (" + commands.size() + " commands)", System.nanoTime() - start);
+    }
+  }
+
+  @Override
+  public ExecResult changeAll(List<List<String>> commands) throws FormatException {
+    long start = System.nanoTime();
+    try {
+      return real.changeAll(commands);
+    } finally {
+      add("ip -force -batch (" + commands.size() + " commands)", System.nanoTime() - start);
     }
   }
 
