@@ -111,18 +111,4 @@ class SlaposConfigSampleTest {
         assertEquals(5, cfg.lineOf("slapos", "base").getAsInt());
         assertTrue(cfg.lineOf("slapos", "nope").isEmpty());
     }
-
-    @Test
-    void parsingATypicalFileIsFast() {
-        for (int i = 0; i < 2000; i++) {
-            SlaposConfig.parse(text, "warmup");
-        }
-        int rounds = 2000;
-        long start = System.nanoTime();
-        for (int i = 0; i < rounds; i++) {
-            SlaposConfig.parse(text, "timed");
-        }
-        long perParse = (System.nanoTime() - start) / rounds;
-        assertTrue(perParse < 1_000_000, "average parse time " + perParse + " ns");
-    }
 }

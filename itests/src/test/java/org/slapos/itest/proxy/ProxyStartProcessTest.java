@@ -88,6 +88,21 @@ class ProxyStartProcessTest {
     throw new AssertionError("port " + running.port() + " not open within " + START_TIMEOUT + ":\n" + running.output());
   }
 
+  /**
+   * Waits (with the start deadline) until the process has printed {@code text}: the command prints
+   * its start line once its own readiness check has passed, which may come just after the first
+   * client was served, so a test that stops the process must wait for it first.
+   */
+  private static void awaitOutput(Running running, String text) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!running.output().contains(text)) {
+      if (System.nanoTime() > deadline || !running.process().isAlive()) {
+        throw new AssertionError("no '" + text + "' in the output:\n" + running.output());
+      }
+      running.process().waitFor(20, TimeUnit.MILLISECONDS);
+    }
+  }
+
   /** What {@code slapos node format} sends first: a computer with two partitions. */
   private static HttpResponse<String> postComputer(int port) throws IOException, InterruptedException {
     String xml = Marshal.dumps(ProxyCrashTest.computer(2));
@@ -114,6 +129,7 @@ class ProxyStartProcessTest {
         awaitPortAcceptsConnections(running);
         HttpResponse<String> answer = postComputer(running.port());
         assertEquals(200, answer.statusCode(), "round " + round + ": " + answer.body());
+        awaitOutput(running, "Starting slapproxy on http://127.0.0.1:" + running.port() + "/");
         assertTrue(running.process().isAlive(), "proxy start keeps serving after the command returned");
       }
       String output = running.output();
@@ -135,6 +151,7 @@ class ProxyStartProcessTest {
       try (running) {
         awaitPortAcceptsConnections(running);
         assertEquals(200, postComputer(running.port()).statusCode(), running.output());
+        awaitOutput(running, "Starting slapproxy on http://127.0.0.1:" + running.port() + "/");
       }
       String output = running.output();
       assertTrue(output.contains("Starting slapproxy on http://127.0.0.1:" + running.port() + "/"), output);

@@ -228,7 +228,7 @@ class ProxyStartCommandTest {
       int port = unavailable.getAddress().getPort();
       Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\nport = " + port + "\ndatabase_uri = proxy.db\n");
       FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
-      ProxyStartCommand command = new ProxyStartCommand(ca.service(), java.time.Duration.ofMillis(500));
+      ProxyStartCommand command = new ProxyStartCommand(ca.service(), java.time.Duration.ofSeconds(3));
       TestContext context = new TestContext(dir);
       command.configure(plan(context, "--cfg", cfg.toString()));
       CommandFailure failure = assertThrows(CommandFailure.class, () -> command.run(context, List.of("--cfg", cfg.toString())));
