@@ -15,7 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slapos.buildout.api.BuildoutException;
@@ -25,6 +29,7 @@ import org.slapos.buildout.api.BuildoutResult;
 /** Runs the real zc.buildout on the offline Software Releases under test resources. */
 class ExecBuildoutRunnerTest {
   private static final Duration GENEROUS = Duration.ofMinutes(3);
+  private static final long POLL_INTERVAL_NANOS = Duration.ofMillis(20).toNanos();
   private static RealBuildout buildout;
 
   @BeforeAll
@@ -85,9 +90,48 @@ class ExecBuildoutRunnerTest {
     long pid = Long.parseLong(Files.readString(childPid).strip());
     Instant deadline = Instant.now().plusSeconds(10);
     while (running(pid) && Instant.now().isBefore(deadline)) {
-      Thread.onSpinWait();
+      LockSupport.parkNanos(POLL_INTERVAL_NANOS); // poll with a deadline, not a race
     }
     assertFalse(running(pid), "the recipe's child process " + pid + " survived the timeout");
+  }
+
+  @Test
+  void interruptingTheCallerKillsTheTree() throws Exception {
+    Path release = buildout.release("slow.cfg");
+    ExecBuildoutRunner runner = new ExecBuildoutRunner(buildout.settings(GENEROUS, Map.of()));
+    CountDownLatch installing = new CountDownLatch(1);
+    CompletableFuture<BuildoutException> failure = new CompletableFuture<>();
+    Thread caller = new Thread(() -> {
+      try {
+        runner.run(request(release, "slow.cfg"), line -> {
+          if (line.equals("Installing hello.")) {
+            installing.countDown();
+          }
+        });
+        failure.completeExceptionally(new AssertionError("run returned although interrupted"));
+      } catch (BuildoutException e) {
+        failure.complete(e);
+      }
+    }, "buildout-caller");
+    caller.start();
+    assertTrue(installing.await(2, TimeUnit.MINUTES), "buildout never reached the part");
+    Path childPid = release.resolve("child.pid");
+    Instant started = Instant.now().plusSeconds(30);
+    while (!Files.exists(childPid) && Instant.now().isBefore(started)) {
+      LockSupport.parkNanos(POLL_INTERVAL_NANOS); // poll with a deadline, not a race
+    }
+    assertTrue(Files.exists(childPid), "the recipe's child never started");
+
+    caller.interrupt();
+
+    BuildoutException error = failure.get(1, TimeUnit.MINUTES);
+    assertEquals(BuildoutException.Code.INTERRUPTED, error.code());
+    long pid = Long.parseLong(Files.readString(childPid).strip());
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (running(pid) && Instant.now().isBefore(deadline)) {
+      LockSupport.parkNanos(POLL_INTERVAL_NANOS); // poll with a deadline, not a race
+    }
+    assertFalse(running(pid), "the recipe's child process " + pid + " survived the interruption");
   }
 
   @Test
