@@ -1,0 +1,135 @@
+package org.slapos.buildout.impl;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * The real zc.buildout for tests: installed by bin/setup-buildout, with the test recipe egg built from
+ * the sources under test resources. A test fails (never skips) when either cannot be had.
+ */
+final class RealBuildout {
+  /** The unprivileged account runs use when the tests run as root (the runner refuses uid 0). */
+  static final String UNPRIVILEGED_USER = "nobody";
+  private static final AtomicInteger RELEASES = new AtomicInteger();
+
+  final Path launcher;
+  final Path eggs;
+  final Path work;
+  final boolean root;
+
+  private RealBuildout(Path launcher, Path eggs, Path work, boolean root) {
+    this.launcher = launcher;
+    this.eggs = eggs;
+    this.work = work;
+    this.root = root;
+  }
+
+  static RealBuildout install() throws Exception {
+    Path module = Path.of("").toAbsolutePath();
+    Path repository = module;
+    while (repository != null && !Files.isExecutable(repository.resolve("bin/setup-buildout"))) {
+      repository = repository.getParent();
+    }
+    if (repository == null) {
+      fail("bin/setup-buildout not found above " + module);
+    }
+    Output setup = run(List.of(repository.resolve("bin/setup-buildout").toString()), repository, Duration.ofMinutes(5));
+    if (setup.exitCode != 0) {
+      fail("bin/setup-buildout failed (exit " + setup.exitCode + "); zc.buildout is needed by these tests:\n" + setup.text);
+    }
+    String[] lines = setup.text.strip().split("\n");
+    Path launcher = Path.of(lines[lines.length - 1].strip());
+    boolean root = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+    Path work = module.resolve("target/buildout-tests");
+    Files.createDirectories(work);
+    // When root, the runs happen as an unprivileged user who must traverse into these directories.
+    work.toFile().setReadable(true, false);
+    work.toFile().setExecutable(true, false);
+    Path eggs = Files.createTempDirectory(work, "eggs-");
+    openForAll(eggs);
+    Path recipeSource = Files.createTempDirectory(work, "recipe-");
+    copyResources(recipeSource, "recipe/setup.py", "recipe/slapostestrecipe/__init__.py");
+    Output egg = run(List.of("/usr/bin/python3", "setup.py", "-q", "bdist_egg", "-d", eggs.toString()),
+        recipeSource.resolve("recipe"), Duration.ofMinutes(2));
+    try (Stream<Path> built = Files.list(eggs)) {
+      if (egg.exitCode != 0 || built.noneMatch(p -> p.getFileName().toString().endsWith(".egg"))) {
+        fail("Building the test recipe egg failed (exit " + egg.exitCode + "):\n" + egg.text);
+      }
+    }
+    try (Stream<Path> built = Files.walk(eggs)) {
+      built.forEach(p -> p.toFile().setReadable(true, false));
+    }
+    return new RealBuildout(launcher, eggs, work, root);
+  }
+
+  /** A fresh release directory holding {@code profile} from the test resources, owned by the run's user. */
+  Path release(String profile) throws IOException {
+    Path directory = work.resolve("release-" + ProcessHandle.current().pid() + "-" + RELEASES.incrementAndGet());
+    Files.createDirectories(directory);
+    openForAll(directory);
+    copyResources(directory, "release/" + profile);
+    Path copied = directory.resolve("release/" + profile);
+    Files.move(copied, directory.resolve(profile));
+    Files.delete(directory.resolve("release"));
+    if (root) {
+      UserPrincipalLookupService users = directory.getFileSystem().getUserPrincipalLookupService();
+      Files.setOwner(directory, users.lookupPrincipalByName(UNPRIVILEGED_USER));
+      Files.setOwner(directory.resolve(profile), users.lookupPrincipalByName(UNPRIVILEGED_USER));
+    }
+    return directory;
+  }
+
+  /** The arguments that make buildout take its eggs from the local directory only. */
+  List<String> offlineArguments(Path directory) {
+    return List.of("buildout:directory=" + directory, "buildout:find-links=" + eggs,
+        "buildout:index=file://" + eggs, "-N");
+  }
+
+  ExecBuildoutRunner.Settings settings(Duration timeout, Map<String, String> nodeEnvironment) {
+    return new ExecBuildoutRunner.Settings(launcher, timeout, 50, "027",
+        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", List.of("TZ"), nodeEnvironment, root);
+  }
+
+  private static void openForAll(Path directory) {
+    directory.toFile().setReadable(true, false);
+    directory.toFile().setExecutable(true, false);
+  }
+
+  private static void copyResources(Path target, String... names) throws IOException {
+    for (String name : names) {
+      Path destination = target.resolve(name);
+      Files.createDirectories(destination.getParent());
+      try (InputStream in = RealBuildout.class.getResourceAsStream(name)) {
+        if (in == null) {
+          throw new IOException("missing test resource " + name);
+        }
+        Files.copy(in, destination);
+      }
+    }
+  }
+
+  record Output(int exitCode, String text) { }
+
+  static Output run(List<String> command, Path directory, Duration timeout) throws Exception {
+    Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    byte[] output = process.getInputStream().readAllBytes();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      fail(command + " did not end within " + timeout);
+    }
+    return new Output(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+  }
+}
