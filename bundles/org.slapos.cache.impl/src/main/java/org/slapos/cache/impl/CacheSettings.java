@@ -72,6 +72,32 @@ record CacheSettings(URI downloadCache, URI downloadDir, URI uploadCache, URI up
         config.max_tarball_mib() * 1024 * 1024);
   }
 
+  /** Settings from a slapos.cfg {@code [networkcache]} section (keys with {@code -} or {@code _}). */
+  static CacheSettings fromSection(java.util.Map<String, String> section) {
+    java.util.Map<String, String> keys = new java.util.HashMap<>();
+    section.forEach((k, v) -> keys.put(k.replace('_', '-'), v));
+    java.util.function.Function<String, String> get = k -> keys.getOrDefault(k, "");
+    java.util.function.Function<String, String[]> list = k -> new String[] {get.apply(k)};
+    List<String> downloadBlacklist = lines(list.apply("download-from-binary-cache-url-blacklist"));
+    if (downloadBlacklist.isEmpty()) {
+      downloadBlacklist = lines(list.apply("binary-cache-url-blacklist"));
+    }
+    return new CacheSettings(
+        url(get.apply("download-binary-cache-url"), "download-binary-cache-url"),
+        url(get.apply("download-binary-dir-url"), "download-binary-dir-url"),
+        url(get.apply("upload-binary-cache-url"), "upload-binary-cache-url"),
+        url(get.apply("upload-binary-dir-url"), "upload-binary-dir-url"),
+        existingFile(get.apply("signature-private-key-file"), "signature-private-key-file"),
+        get.apply("signature-certificate-list"),
+        existingFile(get.apply("shacache-ca-file"), "shacache-ca-file"),
+        existingFile(get.apply("shadir-ca-file"), "shadir-ca-file"),
+        downloadBlacklist,
+        lines(list.apply("upload-to-binary-cache-url-blacklist")),
+        lines(list.apply("upload-to-binary-cache-url-whitelist")),
+        Duration.ofSeconds(60), Duration.ofSeconds(3600), 3, Duration.ofSeconds(10),
+        16384L * 1024 * 1024);
+  }
+
   Optional<URI> downloadCacheUrl() {
     return Optional.ofNullable(downloadCache);
   }
