@@ -12,8 +12,11 @@ import java.util.Optional;
  */
 @org.osgi.annotation.versioning.ProviderType
 public interface BinaryCache {
-  /** Service property and configuration PID of the client. */
-  String PID = "org.slapos.cache";
+  /**
+   * Configuration PID of the client: the one the slapos.cfg bridge gives the {@code [networkcache]}
+   * section, which also takes our own keys (timeouts, retries).
+   */
+  String PID = "org.slapos.cfg.networkcache";
 
   /** The system this node runs on, as entries describe theirs. */
   OsSignature localSystem();

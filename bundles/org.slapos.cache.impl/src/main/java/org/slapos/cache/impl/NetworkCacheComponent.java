@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The binary cache service. Configuration comes from PID {@value BinaryCache#PID} (the
- * {@code [networkcache]} keys); without URLs it answers "nothing cached" and refuses uploads.
+ * The binary cache service. Configuration is slapos.cfg's {@code [networkcache]} section (PID
+ * {@value BinaryCache#PID}, as the config bridge names it); without URLs it answers "nothing cached" and refuses uploads.
  * It owns the HTTP executor and stops it on deactivation.
  */
 @Component(service = BinaryCache.class, configurationPid = BinaryCache.PID)
