@@ -1,0 +1,87 @@
+package org.slapos.cache.impl;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slapos.cache.server.CacheEndpoints;
+import org.slapos.cache.server.CacheReply;
+
+/**
+ * The real cache server core ({@link CacheEndpoints}) on a loopback port, served by the JDK's HTTP
+ * server the way the servlets serve it inside Felix HTTP: {@code /shacache/*} and {@code /shadir/*}.
+ */
+final class CacheServerHarness implements AutoCloseable {
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newFixedThreadPool(4);
+  final Path root;
+
+  CacheServerHarness(Path root) throws IOException {
+    this.root = root;
+    CacheEndpoints endpoints = new CacheEndpoints(root, 64L * 1024 * 1024, 64 * 1024);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(executor);
+    server.createContext("/shacache", http -> serve(http, "/shacache",
+        (method, path, body) -> endpoints.shacache(method, path, body)));
+    server.createContext("/shadir", http -> serve(http, "/shadir",
+        (method, path, body) -> endpoints.shadir(method, path, body)));
+    server.start();
+  }
+
+  URI shacache() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/shacache");
+  }
+
+  URI shadir() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/shadir");
+  }
+
+  Path blob(String sha512) {
+    return root.resolve("shacache").resolve(sha512);
+  }
+
+  private interface Handler {
+    CacheReply answer(String method, String path, InputStream body) throws IOException;
+  }
+
+  private static void serve(HttpExchange http, String prefix, Handler handler) throws IOException {
+    try (http) {
+      String raw = http.getRequestURI().getRawPath().substring(prefix.length());
+      String path = URLDecoder.decode(raw.startsWith("/") ? raw.substring(1) : raw, StandardCharsets.UTF_8);
+      CacheReply reply;
+      try (InputStream body = http.getRequestBody()) {
+        reply = handler.answer(http.getRequestMethod(), path, body);
+      }
+      http.getResponseHeaders().set("Content-Type", reply.contentType());
+      long length = reply.file() != null ? Files.size(reply.file()) : reply.body().length;
+      http.sendResponseHeaders(reply.status(), length == 0 ? -1 : length);
+      if (length > 0) {
+        try (OutputStream out = http.getResponseBody()) {
+          if (reply.file() != null) {
+            Files.copy(reply.file(), out);
+          } else {
+            out.write(reply.body());
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    server.stop(0);
+    executor.shutdownNow();
+    executor.awaitTermination(10, TimeUnit.SECONDS);
+  }
+}
