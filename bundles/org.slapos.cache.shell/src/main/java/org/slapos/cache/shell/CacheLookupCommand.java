@@ -1,6 +1,5 @@
 package org.slapos.cache.shell;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +12,10 @@ import org.slapos.cache.api.CacheLookup;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
+import org.slapos.command.syntax.ArgumentSyntax;
+import org.slapos.command.syntax.ArgumentSyntax.Arity;
+import org.slapos.command.syntax.Arguments;
+import org.slapos.command.syntax.SyntaxExit;
 import org.slapos.config.ConfigException;
 import org.slapos.config.ConfigLocator;
 import org.slapos.config.SlaposConfig;
@@ -27,7 +30,25 @@ import org.slapos.config.SlaposConfig;
     SlaposCommand.GROUP + "=other",
     SlaposCommand.SUMMARY + "=perform a query to the networkcache"})
 public final class CacheLookupCommand implements SlaposCommand {
-  static final String USAGE = "usage: slapos cache lookup [-h] [--cfg CFG] software_url";
+  static final String USAGE = "usage: slapos cache lookup [-h] [--cfg CFG] software_url\n";
+  private static final String HELP = USAGE + """
+
+      perform a query to the networkcache
+      You can provide either a complete URL to the software release,
+      or a corresponding MD5 hash value.
+
+      positional arguments:
+        software_url  Your software url or MD5 hash
+
+      options:
+        -h, --help    show this help message and exit
+        --cfg CFG     SlapOS configuration file (default: $SLAPOS_CONFIGURATION or
+                      /etc/opt/slapos/slapos.cfg)
+      """;
+  private static final ArgumentSyntax SYNTAX = ArgumentSyntax.builder("slapos cache lookup", USAGE, HELP)
+      .option(Arity.ONE, "--cfg")
+      .positional("software_url")
+      .build();
   private static final List<String> REQUIRED =
       List.of("download-binary-dir-url", "download-binary-cache-url", "signature-certificate-list");
 
@@ -40,38 +61,19 @@ public final class CacheLookupCommand implements SlaposCommand {
 
   @Override
   public Set<String> optionNames() {
-    return Set.of("--cfg", "-h", "--help");
+    return SYNTAX.optionNames();
   }
 
   @Override
   public int run(CommandContext context, List<String> args) throws Exception {
-    String cfg = null;
-    List<String> positional = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (arg.equals("-h") || arg.equals("--help")) {
-        context.out().println(USAGE);
-        context.out().println();
-        context.out().println("perform a query to the networkcache");
-        context.out().println("You can provide either a complete URL to the software release,");
-        context.out().println("or a corresponding MD5 hash value.");
-        return 0;
-      } else if (arg.equals("--cfg") && i + 1 < args.size()) {
-        cfg = args.get(++i);
-      } else if (arg.startsWith("--cfg=")) {
-        cfg = arg.substring("--cfg=".length());
-      } else if (arg.startsWith("-")) {
-        throw new CommandFailure(2, USAGE + "\nslapos cache lookup: error: unrecognized arguments: " + arg);
-      } else {
-        positional.add(arg);
-      }
+    Arguments arguments;
+    try {
+      arguments = SYNTAX.parse(args);
+    } catch (SyntaxExit exit) {
+      return exit.report(context);
     }
-    if (positional.size() != 1) {
-      throw new CommandFailure(2, USAGE + "\nslapos cache lookup: error: "
-          + (positional.isEmpty() ? "the following arguments are required: software_url"
-              : "unrecognized arguments: " + String.join(" ", positional.subList(1, positional.size()))));
-    }
-    String softwareUrl = positional.get(0);
+    String cfg = arguments.value("cfg");
+    String softwareUrl = arguments.positional(0);
     Map<String, String> section;
     try {
       SlaposConfig config = new ConfigLocator(context.environment(), context.homeDirectory())
