@@ -52,11 +52,20 @@ final class RealBuildout {
     String[] lines = setup.text.strip().split("\n");
     Path launcher = Path.of(lines[lines.length - 1].strip());
     boolean root = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
-    Path work = module.resolve("target/buildout-tests");
-    Files.createDirectories(work);
-    // When root, the runs happen as an unprivileged user who must traverse into these directories.
-    work.toFile().setReadable(true, false);
-    work.toFile().setExecutable(true, false);
+    Path work;
+    if (root) {
+      // The runs happen as an unprivileged user, who must reach buildout and these directories; the
+      // repository may sit below a directory only root can traverse (CI clones into a mktemp -d), so
+      // the whole fixture, buildout included, lives in a world-traversable directory of its own.
+      work = Files.createTempDirectory("slapos-buildout-tests-");
+      openForAll(work);
+      launcher = copyBuildout(launcher, work);
+      Path created = work;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(created)));
+    } else {
+      work = module.resolve("target/buildout-tests");
+      Files.createDirectories(work);
+    }
     Path eggs = Files.createTempDirectory(work, "eggs-");
     openForAll(eggs);
     Path recipeSource = Files.createTempDirectory(work, "recipe-");
@@ -100,6 +109,43 @@ final class RealBuildout {
   ExecBuildoutRunner.Settings settings(Duration timeout, Map<String, String> nodeEnvironment) {
     return new ExecBuildoutRunner.Settings(launcher, timeout, 50, "027",
         "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", List.of("TZ"), nodeEnvironment, root);
+  }
+
+  /**
+   * Copies the zc.buildout that bin/setup-buildout installed (its site-packages and its launcher,
+   * which names them by absolute path) under {@code work}; returns the copied launcher.
+   */
+  private static Path copyBuildout(Path launcher, Path work) throws IOException {
+    Path site = launcher.getParent().getParent().resolve("zc.buildout/site-packages");
+    Path copiedSite = work.resolve("zc.buildout/site-packages");
+    try (Stream<Path> files = Files.walk(site)) {
+      for (Path source : (Iterable<Path>) files::iterator) {
+        Path target = copiedSite.resolve(site.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+          openForAll(target);
+        } else {
+          Files.copy(source, target);
+          target.toFile().setReadable(true, false);
+        }
+      }
+    }
+    openForAll(work.resolve("zc.buildout"));
+    Path copiedLauncher = work.resolve("bin/buildout");
+    Files.createDirectories(copiedLauncher.getParent());
+    openForAll(copiedLauncher.getParent());
+    Files.writeString(copiedLauncher, Files.readString(launcher).replace(site.toString(), copiedSite.toString()));
+    copiedLauncher.toFile().setReadable(true, false);
+    copiedLauncher.toFile().setExecutable(true, false);
+    return copiedLauncher;
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // Best effort at JVM exit: a leftover temporary directory is harmless.
+    }
   }
 
   private static void openForAll(Path directory) {
