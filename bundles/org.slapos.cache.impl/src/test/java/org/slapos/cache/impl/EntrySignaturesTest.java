@@ -1,5 +1,6 @@
 package org.slapos.cache.impl;
 
+import org.slapos.cache.impl.testing.TestKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

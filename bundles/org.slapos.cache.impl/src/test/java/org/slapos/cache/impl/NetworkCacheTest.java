@@ -1,5 +1,7 @@
 package org.slapos.cache.impl;
 
+import org.slapos.cache.impl.testing.TestKeys;
+import org.slapos.cache.impl.testing.CacheServerHarness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

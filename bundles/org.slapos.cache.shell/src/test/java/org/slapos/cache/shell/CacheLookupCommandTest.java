@@ -1,5 +1,8 @@
 package org.slapos.cache.shell;
 
+import org.slapos.cache.impl.testing.TestKeys;
+import org.slapos.cache.impl.testing.CacheServerHarness;
+import org.slapos.command.api.testing.TestContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

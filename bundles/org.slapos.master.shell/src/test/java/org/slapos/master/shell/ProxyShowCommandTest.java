@@ -1,5 +1,6 @@
 package org.slapos.master.shell;
 
+import org.slapos.command.api.testing.TestContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package org.slapos.node.shell;
 
+import org.slapos.command.api.testing.TestContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.slapos.cache.impl;
+package org.slapos.cache.impl.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -22,12 +22,12 @@ import org.slapos.cache.server.CacheReply;
  * The real cache server core ({@link CacheEndpoints}) on a loopback port, served by the JDK's HTTP
  * server the way the servlets serve it inside Felix HTTP: {@code /shacache/*} and {@code /shadir/*}.
  */
-final class CacheServerHarness implements AutoCloseable {
+public final class CacheServerHarness implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
-  final Path root;
+  public final Path root;
 
-  CacheServerHarness(Path root) throws IOException {
+  public CacheServerHarness(Path root) throws IOException {
     this.root = root;
     CacheEndpoints endpoints = new CacheEndpoints(root, 64L * 1024 * 1024, 64 * 1024);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -39,15 +39,15 @@ final class CacheServerHarness implements AutoCloseable {
     server.start();
   }
 
-  URI shacache() {
+  public URI shacache() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/shacache");
   }
 
-  URI shadir() {
+  public URI shadir() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/shadir");
   }
 
-  Path blob(String sha512) {
+  public Path blob(String sha512) {
     return root.resolve("shacache").resolve(sha512);
   }
 

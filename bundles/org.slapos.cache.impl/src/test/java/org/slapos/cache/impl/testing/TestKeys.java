@@ -1,4 +1,4 @@
-package org.slapos.cache.shell;
+package org.slapos.cache.impl.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,11 +13,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An RSA key pair and self-signed certificate made at test time with the JDK's keytool, written as
- * PEM files the way slapos.cfg references them. Nothing is committed.
+ * PEM files the way slapos.cfg references them. Nothing is committed. Shared with other bundles'
+ * tests through this module's test-jar.
  */
-record TestKeys(Path privateKeyPem, String certificatePem) {
+public record TestKeys(Path privateKeyPem, String certificatePem) {
 
-  static TestKeys generate(Path directory, String name) throws Exception {
+  public static TestKeys generate(Path directory, String name) throws Exception {
     Path store = directory.resolve(name + ".p12");
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-keyalg", "RSA",

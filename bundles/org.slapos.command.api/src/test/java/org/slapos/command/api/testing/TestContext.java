@@ -1,4 +1,4 @@
-package org.slapos.cache.shell;
+package org.slapos.command.api.testing;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,10 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.slapos.command.api.CommandContext;
 
-/** A command context with captured output, a given environment and working directory. */
-final class TestContext implements CommandContext {
-  final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-  final ByteArrayOutputStream errBytes = new ByteArrayOutputStream() {
+/**
+ * A command context for command tests: captured output, a given environment, properties and working
+ * directory (also the home). Shared by the command bundles' tests through this module's test-jar.
+ */
+public final class TestContext implements CommandContext {
+  public final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+  public final ByteArrayOutputStream errBytes = new ByteArrayOutputStream() {
     @Override
     public synchronized void write(byte[] b, int off, int len) {
       super.write(b, off, len);
@@ -27,26 +30,28 @@ final class TestContext implements CommandContext {
       notifyAll();
     }
   };
-  final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-  final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
-  final Map<String, String> environment = new HashMap<>();
-  final Map<String, String> properties = new HashMap<>();
-  final Path workingDirectory;
+  public final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+  public final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+  public final Map<String, String> environment = new HashMap<>();
+  public final Map<String, String> properties = new HashMap<>();
+  public final Path workingDirectory;
+  /** How many times the command handed its services to the runtime. */
+  public final java.util.concurrent.atomic.AtomicInteger keptRunning = new java.util.concurrent.atomic.AtomicInteger();
 
-  TestContext(Path workingDirectory) {
+  public TestContext(Path workingDirectory) {
     this.workingDirectory = workingDirectory;
   }
 
-  String stdout() {
+  public String stdout() {
     return outBytes.toString(StandardCharsets.UTF_8);
   }
 
-  String stderr() {
+  public String stderr() {
     return errBytes.toString(StandardCharsets.UTF_8);
   }
 
   /** Waits until standard error contains {@code text}; false after {@code seconds}. */
-  boolean awaitStderr(String text, long seconds) throws InterruptedException {
+  public boolean awaitStderr(String text, long seconds) throws InterruptedException {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
     synchronized (errBytes) {
       while (!stderr().contains(text)) {
@@ -108,5 +113,10 @@ final class TestContext implements CommandContext {
   @Override
   public Optional<String> property(String name) {
     return Optional.ofNullable(properties.get(name));
+  }
+
+  @Override
+  public void keepRuntimeRunning() {
+    keptRunning.incrementAndGet();
   }
 }
