@@ -1,5 +1,6 @@
 package org.slapos.itest.node;
 
+import org.slapos.itest.support.SlaposRun;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -37,8 +37,6 @@ class NodeFormatProcessTest {
 
   private static ProxyProcess proxy;
 
-  record Run(int exitCode, String stdout, String stderr) {
-  }
 
   @BeforeAll
   static void startProxy() throws Exception {
@@ -64,25 +62,15 @@ class NodeFormatProcessTest {
     return cfg;
   }
 
-  private static Run slapos(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("slapos.bin", "../bin/slapos")).toAbsolutePath().toString());
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile(work, "out", ".txt");
-    Path err = Files.createTempFile(work, "err", ".txt");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    process.getOutputStream().close();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("slapos " + String.join(" ", args) + " did not end");
-    }
-    return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+  private static SlaposRun slapos(String... args) throws IOException, InterruptedException {
+    return SlaposRun.of(work, args);
   }
+
 
   @Test
   void theProxyReceivesThePartitionsOfTheStateFileAndASecondRunChangesNothing() throws Exception {
     Path cfg = nodeConfig("node", proxy.url(), 3);
-    Run format = slapos("node", "format", "--cfg", cfg.toString(), "--now");
+    SlaposRun format = slapos("node", "format", "--cfg", cfg.toString(), "--now");
     assertEquals(0, format.exitCode(), format.stderr());
 
     Path stateFile = work.resolve("node/slapos.xml");
@@ -111,7 +99,7 @@ class NodeFormatProcessTest {
         "slappart2 " + addresses.get(2)), received);
 
     byte[] before = Files.readAllBytes(stateFile);
-    Run again = slapos("node", "format", "--cfg", cfg.toString(), "--now");
+    SlaposRun again = slapos("node", "format", "--cfg", cfg.toString(), "--now");
     assertEquals(0, again.exitCode(), again.stderr());
     assertArrayEquals(before, Files.readAllBytes(stateFile));
     assertFalse(Files.exists(work.resolve("node/slapos.xml.zip")), "an unchanged state file is not backed up");
@@ -120,7 +108,7 @@ class NodeFormatProcessTest {
   @Test
   void anUnreachableMasterIsExitTwoWithTheNodePrepared() throws Exception {
     Path cfg = nodeConfig("offline", "http://127.0.0.1:" + SlaposTestSupport.freePort() + "/", 2);
-    Run format = slapos("node", "format", "--cfg", cfg.toString(), "--now");
+    SlaposRun format = slapos("node", "format", "--cfg", cfg.toString(), "--now");
     assertEquals(2, format.exitCode(), format.stderr());
     assertTrue(Files.isDirectory(work.resolve("offline/srv/slappart1")));
     assertTrue(format.stderr().lines().noneMatch(line -> line.startsWith("\tat ")), format.stderr());
@@ -132,7 +120,7 @@ class NodeFormatProcessTest {
     assertEquals(0, slapos("node", "format", "--cfg", cfg.toString(), "--now").exitCode());
     byte[] before = Files.readAllBytes(work.resolve("lowered/slapos.xml"));
     Path fewer = nodeConfig("lowered", proxy.url(), 1);
-    Run format = slapos("node", "format", "--cfg", fewer.toString(), "--now");
+    SlaposRun format = slapos("node", "format", "--cfg", fewer.toString(), "--now");
     assertEquals(1, format.exitCode(), format.stderr());
     assertEquals(1, format.stderr().strip().lines().count(), format.stderr());
     assertArrayEquals(before, Files.readAllBytes(work.resolve("lowered/slapos.xml")));

@@ -1,5 +1,6 @@
 package org.slapos.itest.proxy;
 
+import org.slapos.itest.support.SlaposRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,9 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,9 +33,6 @@ class CommandLineProcessTest {
   private static ProxyProcess proxy;
   private static Path clientConfig;
 
-  /** Output and exit code of one command. */
-  record Run(int exitCode, String stdout, String stderr) {
-  }
 
   @BeforeAll
   static void startProxyAndRegisterAComputer() throws Exception {
@@ -60,34 +56,24 @@ class CommandLineProcessTest {
     }
   }
 
-  private static Run slapos(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("slapos.bin", "../bin/slapos")).toAbsolutePath().toString());
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile(work, "out", ".txt");
-    Path err = Files.createTempFile(work, "err", ".txt");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    process.getOutputStream().close();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("slapos " + String.join(" ", args) + " did not end");
-    }
-    return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+  private static SlaposRun slapos(String... args) throws IOException, InterruptedException {
+    return SlaposRun.of(work, args);
   }
+
 
   @Test
   void supplyRequestAndServiceInfo() throws Exception {
     String software = work.resolve("software.cfg").toString();
-    Run supply = slapos("supply", "--cfg", clientConfig.toString(), software, ProxyProcess.COMPUTER_ID);
+    SlaposRun supply = slapos("supply", "--cfg", clientConfig.toString(), software, ProxyProcess.COMPUTER_ID);
     assertEquals(0, supply.exitCode(), supply.stderr());
     assertTrue(supply.stderr().contains("Requesting software installation of " + software + "..."), supply.stderr());
 
-    Run request = slapos("request", "--cfg", clientConfig.toString(), "cli-instance", software,
+    SlaposRun request = slapos("request", "--cfg", clientConfig.toString(), "cli-instance", software,
         "--node", "computer_guid=" + ProxyProcess.COMPUTER_ID, "--parameters", "greeting=hello", "n=1");
     assertEquals(0, request.exitCode(), request.stderr());
     assertTrue(request.stderr().contains("Instance requested.\nState is : started."), request.stderr());
 
-    Run info = slapos("service", "info", "--cfg", clientConfig.toString(), "cli-instance");
+    SlaposRun info = slapos("service", "info", "--cfg", clientConfig.toString(), "cli-instance");
     assertEquals(0, info.exitCode(), info.stderr());
     JsonNode json = new ObjectMapper().readTree(info.stdout());
     assertEquals(software, json.get("software-url").asText());
@@ -96,12 +82,12 @@ class CommandLineProcessTest {
     assertEquals("1", json.get("instance-parameters").get("n").asText());
     assertEquals("unsupported", json.get("status").asText());
 
-    Run list = slapos("service", "list", "--cfg", clientConfig.toString());
+    SlaposRun list = slapos("service", "list", "--cfg", clientConfig.toString());
     assertEquals(0, list.exitCode(), list.stderr());
     assertEquals(software, new ObjectMapper().readTree(list.stdout()).get("cli-instance").asText());
 
     // Like the original, proxy show reads the node configuration even when -u names the database.
-    Run show = slapos("proxy", "show", "--cfg", work.resolve("slapos.cfg").toString(), "-u",
+    SlaposRun show = slapos("proxy", "show", "--cfg", work.resolve("slapos.cfg").toString(), "-u",
         proxy.database().toString(), "--partitions");
     assertEquals(0, show.exitCode(), show.stderr());
     assertTrue(show.stdout().contains("cli-instance"), show.stdout());
@@ -109,27 +95,27 @@ class CommandLineProcessTest {
 
   @Test
   void failuresAreOneLineWithTheOriginalsExitCodes() throws Exception {
-    Run unknownInstance = slapos("service", "info", "--cfg", clientConfig.toString(), "no-such-instance");
+    SlaposRun unknownInstance = slapos("service", "info", "--cfg", clientConfig.toString(), "no-such-instance");
     assertEquals(2, unknownInstance.exitCode());
     assertTrue(unknownInstance.stderr().contains("Instance no-such-instance does not exist."), unknownInstance.stderr());
 
-    Run noFreePartition = slapos("request", "--cfg", clientConfig.toString(), "elsewhere", "/sr/software.cfg",
+    SlaposRun noFreePartition = slapos("request", "--cfg", clientConfig.toString(), "elsewhere", "/sr/software.cfg",
         "--node", "computer_guid=UNKNOWN-COMPUTER");
     assertEquals(1, noFreePartition.exitCode());
     assertTrue(noFreePartition.stderr().lines().noneMatch(line -> line.startsWith("\tat ")), noFreePartition.stderr());
 
-    Run missingConfig = slapos("supply", "--cfg", work.resolve("missing.cfg").toString(), "/sr", "C");
+    SlaposRun missingConfig = slapos("supply", "--cfg", work.resolve("missing.cfg").toString(), "/sr", "C");
     assertEquals(1, missingConfig.exitCode());
     assertEquals("Configuration file does not exist: " + work.resolve("missing.cfg"), missingConfig.stderr().trim());
 
-    Run usage = slapos("request", "--cfg", clientConfig.toString());
+    SlaposRun usage = slapos("request", "--cfg", clientConfig.toString());
     assertEquals(2, usage.exitCode());
     assertTrue(usage.stderr().startsWith("usage: slapos request"), usage.stderr());
 
-    Run unknownCommand = slapos("frobnicate");
+    SlaposRun unknownCommand = slapos("frobnicate");
     assertEquals(5, unknownCommand.exitCode());
 
-    Run help = slapos("--help");
+    SlaposRun help = slapos("--help");
     assertEquals(0, help.exitCode());
     assertTrue(help.stdout().contains("client commands:"), help.stdout());
   }
@@ -146,10 +132,10 @@ class CommandLineProcessTest {
         .filter(line -> !line.startsWith("#") && !line.isBlank())
         .map(line -> line.split("\t")[0]).toList();
     assertTrue(names.containsAll(List.of("request", "proxy start", "proxy show", "node format")), names.toString());
-    Run help = slapos("--help");
-    Run helpCommand = slapos("help");
-    Run complete = slapos("complete");
-    for (Run run : List.of(help, helpCommand, complete)) {
+    SlaposRun help = slapos("--help");
+    SlaposRun helpCommand = slapos("help");
+    SlaposRun complete = slapos("complete");
+    for (SlaposRun run : List.of(help, helpCommand, complete)) {
       assertEquals(0, run.exitCode(), run.stderr());
     }
     for (String name : names) {
