@@ -227,12 +227,15 @@ public final class ProxyStartCommand implements SlaposCommand {
         + plan.port() + "/getRunId");
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     long deadline = System.nanoTime() + readyTimeout.toNanos();
-    String last = "no answer";
+    // An answer (HTTP 503...) says more than the error of a last probe cut short by the deadline.
+    String lastAnswer = null;
+    String lastError = "no answer";
     while (true) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         throw new CommandFailure(1, "slapproxy is not serving on " + url + " after " + readyTimeout.toSeconds()
-            + " s (" + last + "); see the log (database " + plan.database() + ")");
+            + " s (" + (lastAnswer != null ? lastAnswer : lastError) + "); see the log (database "
+            + plan.database() + ")");
       }
       try {
         HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(probe).timeout(Duration.ofNanos(left)).build(),
@@ -240,9 +243,9 @@ public final class ProxyStartCommand implements SlaposCommand {
         if (answer.statusCode() == 200) {
           return;
         }
-        last = "HTTP " + answer.statusCode();
+        lastAnswer = "HTTP " + answer.statusCode();
       } catch (IOException notListeningYet) {
-        last = notListeningYet.toString();
+        lastError = notListeningYet.toString();
       }
       // Wait for the next probe on the deactivation latch: a stop of this command ends the wait.
       if (deactivated.await(PROBE_PAUSE_MILLIS, TimeUnit.MILLISECONDS)) {
