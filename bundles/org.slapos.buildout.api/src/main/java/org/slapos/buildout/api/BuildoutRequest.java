@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param environment variables added to (or replacing) the sanitised environment
  * @param timeout how long buildout may run; {@code null} means the runner's configured timeout
  * @param debug run buildout with {@code -D} (its post-mortem debugger on errors)
+ * @param executable the buildout to run ({@code [slapos] buildout}); {@code null} means the runner's
+ *     configured one
  */
 public record BuildoutRequest(Path directory, Path profile, String user, List<String> arguments,
-    Map<String, String> environment, Duration timeout, boolean debug) {
+    Map<String, String> environment, Duration timeout, boolean debug, Path executable) {
 
   public BuildoutRequest {
     Objects.requireNonNull(directory, "directory");
@@ -34,26 +36,30 @@ public record BuildoutRequest(Path directory, Path profile, String user, List<St
 
   /** A run of {@code profile} in {@code directory} with the defaults. */
   public static BuildoutRequest of(Path directory, Path profile) {
-    return new BuildoutRequest(directory, profile, null, List.of(), Map.of(), null, false);
+    return new BuildoutRequest(directory, profile, null, List.of(), Map.of(), null, false, null);
   }
 
   public BuildoutRequest withUser(String newUser) {
-    return new BuildoutRequest(directory, profile, newUser, arguments, environment, timeout, debug);
+    return new BuildoutRequest(directory, profile, newUser, arguments, environment, timeout, debug, executable);
   }
 
   public BuildoutRequest withArguments(List<String> newArguments) {
-    return new BuildoutRequest(directory, profile, user, newArguments, environment, timeout, debug);
+    return new BuildoutRequest(directory, profile, user, newArguments, environment, timeout, debug, executable);
   }
 
   public BuildoutRequest withEnvironment(Map<String, String> newEnvironment) {
-    return new BuildoutRequest(directory, profile, user, arguments, newEnvironment, timeout, debug);
+    return new BuildoutRequest(directory, profile, user, arguments, newEnvironment, timeout, debug, executable);
   }
 
   public BuildoutRequest withTimeout(Duration newTimeout) {
-    return new BuildoutRequest(directory, profile, user, arguments, environment, newTimeout, debug);
+    return new BuildoutRequest(directory, profile, user, arguments, environment, newTimeout, debug, executable);
+  }
+
+  public BuildoutRequest withExecutable(Path newExecutable) {
+    return new BuildoutRequest(directory, profile, user, arguments, environment, timeout, debug, newExecutable);
   }
 
   public BuildoutRequest withDebug(boolean newDebug) {
-    return new BuildoutRequest(directory, profile, user, arguments, environment, timeout, newDebug);
+    return new BuildoutRequest(directory, profile, user, arguments, environment, timeout, newDebug, executable);
   }
 }

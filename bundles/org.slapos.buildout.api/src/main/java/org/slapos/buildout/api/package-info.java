@@ -4,5 +4,5 @@
  * and its {@link BuildoutException}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.slapos.buildout.api;

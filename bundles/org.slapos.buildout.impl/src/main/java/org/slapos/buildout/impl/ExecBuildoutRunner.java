@@ -76,7 +76,7 @@ final class ExecBuildoutRunner implements BuildoutRunner {
       throw new BuildoutException(Code.DIRECTORY, "Buildout directory does not exist: " + directory);
     }
     Path profile = directory.resolve(request.profile());
-    Path executable = settings.executable().toAbsolutePath();
+    Path executable = (request.executable() != null ? request.executable() : settings.executable()).toAbsolutePath();
     if (!Files.isExecutable(executable)) {
       throw new BuildoutException(Code.EXECUTABLE, "Buildout executable not found or not executable: "
           + executable + " (run bin/setup-buildout or configure " + BuildoutRunner.PID + " buildout)");
