@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
@@ -20,10 +21,29 @@ import org.slapos.buildout.api.BuildoutRunner;
 public final class BuildoutRunnerComponent implements BuildoutRunner {
   private final ExecBuildoutRunner runner;
 
+  /**
+   * Framework (or system) property naming the project directory: {@code bin/slapos} sets it, so that
+   * the default buildout ({@code .tools/bin/buildout}, written by bin/setup-buildout) is found
+   * whatever the operator's working directory.
+   */
+  static final String HOME_PROPERTY = "slapos.home";
+
   @Activate
-  public BuildoutRunnerComponent(BuildoutRunnerConfig config) {
+  public BuildoutRunnerComponent(BuildoutRunnerConfig config, BundleContext context) {
+    this(config, context.getProperty(HOME_PROPERTY));
+  }
+
+  BuildoutRunnerComponent(BuildoutRunnerConfig config) {
+    this(config, (String) null);
+  }
+
+  private BuildoutRunnerComponent(BuildoutRunnerConfig config, String home) {
+    Path buildout = Path.of(config.buildout());
+    if (!buildout.isAbsolute() && home != null && !home.isBlank()) {
+      buildout = Path.of(home).resolve(buildout);
+    }
     // The node's environment is read only to pass the few configured variables through.
-    this.runner = new ExecBuildoutRunner(new ExecBuildoutRunner.Settings(Path.of(config.buildout()),
+    this.runner = new ExecBuildoutRunner(new ExecBuildoutRunner.Settings(buildout,
         Duration.ofSeconds(config.timeout_seconds()), config.log_tail_lines(), config.umask(), config.path(),
         List.of(config.pass_environment()), System.getenv(), effectiveUid() == 0));
   }

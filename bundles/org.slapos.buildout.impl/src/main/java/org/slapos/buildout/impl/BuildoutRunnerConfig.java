@@ -8,7 +8,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @interface BuildoutRunnerConfig {
 
   @AttributeDefinition(description = "The buildout executable. The default is the launcher that "
-      + "bin/setup-buildout writes, relative to the runtime's working directory; an absolute path "
+      + "bin/setup-buildout writes; a relative path resolves against the slapos.home property "
+      + "(the project directory, set by bin/slapos), else the working directory; an absolute path "
       + "selects another buildout, like the [slapos] buildout key of the original.")
   String buildout() default ".tools/bin/buildout";
 

@@ -14,20 +14,27 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.slapos.buildout.api.BuildoutRunner;
 
 /**
  * The real zc.buildout for tests: installed by bin/setup-buildout, with the test recipe egg built from
  * the sources under test resources. A test fails (never skips) when either cannot be had.
+ * <p>Shared through this module's test-jar: the node's software and instance tests run real buildouts
+ * with it (see {@link #runner}).
  */
-final class RealBuildout {
+public final class RealBuildout {
   /** The unprivileged account runs use when the tests run as root (the runner refuses uid 0). */
-  static final String UNPRIVILEGED_USER = "nobody";
+  public static final String UNPRIVILEGED_USER = "nobody";
   private static final AtomicInteger RELEASES = new AtomicInteger();
 
-  final Path launcher;
-  final Path eggs;
-  final Path work;
-  final boolean root;
+  /** The buildout executable (a copy in {@link #work} when root). */
+  public final Path launcher;
+  /** A directory holding the test recipe egg ({@code slapostestrecipe}), for find-links. */
+  public final Path eggs;
+  /** A directory for the test's releases: world-traversable when the tests run as root. */
+  public final Path work;
+  /** Whether the tests run as root (then buildouts run as {@link #UNPRIVILEGED_USER}). */
+  public final boolean root;
 
   private RealBuildout(Path launcher, Path eggs, Path work, boolean root) {
     this.launcher = launcher;
@@ -36,7 +43,7 @@ final class RealBuildout {
     this.root = root;
   }
 
-  static RealBuildout install() throws Exception {
+  public static RealBuildout install() throws Exception {
     Path module = Path.of("").toAbsolutePath();
     Path repository = module;
     while (repository != null && !Files.isExecutable(repository.resolve("bin/setup-buildout"))) {
@@ -84,7 +91,7 @@ final class RealBuildout {
   }
 
   /** A fresh release directory holding {@code profile} from the test resources, owned by the run's user. */
-  Path release(String profile) throws IOException {
+  public Path release(String profile) throws IOException {
     Path directory = work.resolve("release-" + ProcessHandle.current().pid() + "-" + RELEASES.incrementAndGet());
     Files.createDirectories(directory);
     openForAll(directory);
@@ -101,9 +108,27 @@ final class RealBuildout {
   }
 
   /** The arguments that make buildout take its eggs from the local directory only. */
-  List<String> offlineArguments(Path directory) {
+  public List<String> offlineArguments(Path directory) {
     return List.of("buildout:directory=" + directory, "buildout:find-links=" + eggs,
         "buildout:index=file://" + eggs, "-N");
+  }
+
+  /** A runner with the runner's defaults on this buildout: what the node runtime's service does. */
+  public BuildoutRunner runner(Duration timeout) {
+    ExecBuildoutRunner runner = new ExecBuildoutRunner(settings(timeout, Map.of()));
+    return runner::run;
+  }
+
+  /**
+   * Makes {@code directory} traversable by everyone and, as root, owned by {@link #UNPRIVILEGED_USER}:
+   * what a software root looks like to the node (the runner refuses to run buildout as root).
+   */
+  public void ownForRuns(Path directory) throws IOException {
+    openForAll(directory);
+    if (root) {
+      UserPrincipalLookupService users = directory.getFileSystem().getUserPrincipalLookupService();
+      Files.setOwner(directory, users.lookupPrincipalByName(UNPRIVILEGED_USER));
+    }
   }
 
   ExecBuildoutRunner.Settings settings(Duration timeout, Map<String, String> nodeEnvironment) {
@@ -166,9 +191,10 @@ final class RealBuildout {
     }
   }
 
-  record Output(int exitCode, String text) { }
+  /** A process's exit code and merged output. */
+  public record Output(int exitCode, String text) { }
 
-  static Output run(List<String> command, Path directory, Duration timeout) throws Exception {
+  public static Output run(List<String> command, Path directory, Duration timeout) throws Exception {
     Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
     process.getOutputStream().close();
     byte[] output = process.getInputStream().readAllBytes();
