@@ -24,6 +24,10 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public record TestKeys(Path privateKeyPem, String certificatePem) {
 
+  public static TestKeys generate(Path directory, String name) throws Exception {
+    return generate(directory, name, new String[0]);
+  }
+
   /**
    * @param keytoolOptions more {@code keytool -genkeypair} options, e.g. {@code "-ext",
    *     "san=ip:127.0.0.1"} for a server certificate
