@@ -1,0 +1,183 @@
+package org.slapos.node.shell;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import org.slapos.command.api.CommandFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The slapgrid run lock (node-behavior §7.3): a file holding the pid of the run. A file that
+ * names a live process whose command line contains {@code slapos} means another run is going on:
+ * the new one stops with exit code 10. Anything else (dead process, other program, unreadable
+ * content) is stale and replaced. The file is deleted by {@link #close()}, only while it still
+ * holds this run's pid.
+ *
+ * <p><b>Atomic creation.</b> The pid is written to a temporary file in the same directory, which
+ * is then hard-linked to the lock's name: the link fails when the name exists, and the lock never
+ * exists without its content. ({@code Files.createFile} then a write would leave an instant where
+ * a concurrent run reads an empty file, judges it stale and takes the lock too.) A stale file is
+ * renamed away, an atomic step only one run can win; the run that renamed it checks that it moved
+ * the very file it judged stale (same file key and content) and puts the file back otherwise, so
+ * a lock just taken by a third run is never stolen.
+ *
+ * <p>The pid of this JVM in the file always counts as held: in a Gogo session, two commands of the
+ * same process share that pid, and a file left by a crash cannot hold the pid of a live JVM
+ * other than by pid reuse.
+ */
+final class PidFileLock implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PidFileLock.class);
+  /** Exit code of a run that finds the lock held: the original's {@code sys.exit(10)}. */
+  static final int EXIT_LOCKED = 10;
+  /** Attempts before giving up when other runs keep changing the file under us. */
+  private static final int ATTEMPTS = 20;
+
+  private final Path file;
+  private final long pid;
+
+  private PidFileLock(Path file, long pid) {
+    this.file = file;
+    this.pid = pid;
+  }
+
+  /**
+   * Takes the lock for this process.
+   *
+   * @param notices receives the user-visible notice about a stale file
+   * @throws CommandFailure exit 10 when a live slapos process holds it, exit 1 when the file cannot
+   *     be written
+   */
+  static PidFileLock acquire(Path file, Consumer<String> notices) throws CommandFailure {
+    return acquire(file, ProcessHandle.current().pid(), notices);
+  }
+
+  static PidFileLock acquire(Path file, long pid, Consumer<String> notices) throws CommandFailure {
+    Objects.requireNonNull(notices, "notices");
+    Path lock = file.toAbsolutePath().normalize();
+    Path directory = lock.getParent();
+    Path temporary = null;
+    try {
+      Files.createDirectories(directory);
+      temporary = Files.createTempFile(directory, "." + lock.getFileName() + ".", ".new");
+      Files.writeString(temporary, Long.toString(pid), StandardCharsets.US_ASCII);
+      for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        try {
+          Files.createLink(lock, temporary);
+          LOG.debug("Lock {} taken by pid {}", lock, pid);
+          return new PidFileLock(lock, pid);
+        } catch (FileAlreadyExistsException exists) {
+          replaceIfStale(lock, pid, directory, notices);
+        }
+      }
+      throw new CommandFailure(1, "slapgrid could not take the pid file " + lock
+          + ": other runs kept changing it");
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new CommandFailure(1, "slapgrid could not write pidfile " + lock + ": " + e, e);
+    } finally {
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+          LOG.warn("Could not delete the temporary file {}", temporary, e);
+        }
+      }
+    }
+  }
+
+  /** Returns normally when the caller should try to link again. */
+  private static void replaceIfStale(Path lock, long pid, Path directory, Consumer<String> notices)
+      throws IOException, CommandFailure {
+    Object key;
+    String content;
+    try {
+      key = Files.readAttributes(lock, BasicFileAttributes.class).fileKey();
+      content = Files.readString(lock, StandardCharsets.ISO_8859_1);
+    } catch (NoSuchFileException gone) {
+      return;
+    }
+    OptionalLong holder = parsePid(content);
+    if (holder.isPresent() && (holder.getAsLong() == pid || isLiveSlapos(holder.getAsLong()))) {
+      throw new CommandFailure(EXIT_LOCKED, "New slapos process started, but another slapos process is aleady"
+          + " running with pid " + holder.getAsLong() + ", exiting.");
+    }
+    Path moved = directory.resolve("." + lock.getFileName() + "." + pid + "." + System.nanoTime() + ".stale");
+    try {
+      Files.move(lock, moved);
+    } catch (NoSuchFileException gone) {
+      return; // another run replaced it first: look again
+    }
+    Object movedKey = Files.readAttributes(moved, BasicFileAttributes.class).fileKey();
+    String movedContent = Files.readString(moved, StandardCharsets.ISO_8859_1);
+    if (Objects.equals(key, movedKey) && movedContent.equals(content)) {
+      Files.delete(moved);
+      notices.accept("Existing pid file '" + lock + "' was stale, overwritten");
+      return;
+    }
+    // Another run had already replaced the stale file: give its lock back and look again.
+    try {
+      Files.createLink(lock, moved);
+    } catch (FileAlreadyExistsException third) {
+      LOG.debug("Lock {} re-taken by a third run while a moved lock was being restored", lock);
+    } finally {
+      Files.delete(moved);
+    }
+  }
+
+  /** Python's {@code int(f.readline())}: the first line, surrounding whitespace allowed. */
+  static OptionalLong parsePid(String content) {
+    int newline = content.indexOf('\n');
+    String line = (newline < 0 ? content : content.substring(0, newline)).strip();
+    if (!line.matches("\\+?[0-9]{1,18}")) {
+      return OptionalLong.empty();
+    }
+    long value = Long.parseLong(line.startsWith("+") ? line.substring(1) : line);
+    return value == 0 ? OptionalLong.empty() : OptionalLong.of(value);
+  }
+
+  /** Whether {@code pid} is alive and its command line mentions slapos; unreadable counts as not. */
+  static boolean isLiveSlapos(long pid) {
+    Optional<ProcessHandle> process = ProcessHandle.of(pid);
+    if (process.isEmpty() || !process.get().isAlive()) {
+      return false;
+    }
+    try {
+      byte[] commandLine = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+      return new String(commandLine, StandardCharsets.ISO_8859_1).contains("slapos");
+    } catch (IOException e) {
+      LOG.info("Error getting information about process with pid {}", pid, e);
+      return false;
+    }
+  }
+
+  /** The lock file. */
+  Path file() {
+    return file;
+  }
+
+  /** Deletes the file if it still holds this run's pid. */
+  @Override
+  public void close() {
+    try {
+      String content = Files.readString(file, StandardCharsets.ISO_8859_1);
+      OptionalLong holder = parsePid(content);
+      if (holder.isPresent() && holder.getAsLong() == pid) {
+        Files.delete(file);
+      } else {
+        LOG.warn("Pid file {} no longer holds pid {}: left in place", file, pid);
+      }
+    } catch (NoSuchFileException gone) {
+      LOG.warn("Pid file {} was already deleted", file);
+    } catch (IOException e) {
+      LOG.warn("Could not delete pid file {}", file, e);
+    }
+  }
+}
