@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -69,6 +70,11 @@ final class PidFileLock implements AutoCloseable {
       Files.createDirectories(directory);
       temporary = Files.createTempFile(directory, "." + lock.getFileName() + ".", ".new");
       Files.writeString(temporary, Long.toString(pid), StandardCharsets.US_ASCII);
+      if (Files.getFileStore(temporary).supportsFileAttributeView("posix")) {
+        // createTempFile makes it 0600; the original's open(pidfile, 'w') leaves it readable by all,
+        // which unprivileged slapos commands and monitoring need to check the lock.
+        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
+      }
       for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
         try {
           Files.createLink(lock, temporary);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -67,6 +68,9 @@ class PidFileLockTest {
   void closeLeavesAFileThatNoLongerHoldsItsPid() throws Exception {
     Path file = dir.resolve("sr.pid");
     PidFileLock lock = PidFileLock.acquire(file, message -> { });
+    assertEquals(Long.toString(ProcessHandle.current().pid()), Files.readString(file));
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+        "readable by all, as the original writes it");
     Files.writeString(file, "12345");
     lock.close();
     assertEquals("12345", Files.readString(file));
