@@ -78,8 +78,8 @@ public final class NodeSoftwareCommand implements SlaposCommand {
 
       options:
         -h, --help            show this help message and exit
-        --cfg CFG             SlapOS configuration file (default: $SLAPOS_CONFIGURATION or
-                              /etc/opt/slapos/slapos.cfg)
+        --cfg CFG             SlapOS configuration file (default:
+                              $SLAPOS_CONFIGURATION or /etc/opt/slapos/slapos.cfg)
         --instance-root INSTANCE_ROOT
                               The instance root directory location.
         --software-root SOFTWARE_ROOT
@@ -96,8 +96,8 @@ public final class NodeSoftwareCommand implements SlaposCommand {
         --buildout BUILDOUT   Location of buildout binary.
         --pidfile PIDFILE     The location where pidfile will be created. Can be
                               provided by configuration file as option
-                              `pidfile_software` in slapos section, otherwise defaults
-                              to /opt/slapos/slapgrid-sr.pid
+                              `pidfile_software` in slapos section, otherwise
+                              defaults to /opt/slapos/slapgrid-sr.pid
         --key_file KEY_FILE   SSL Authorisation key file.
         --cert_file CERT_FILE
                               SSL Authorisation certificate file.
@@ -106,10 +106,11 @@ public final class NodeSoftwareCommand implements SlaposCommand {
         --master_ca_file MASTER_CA_FILE
                               Root certificate of SlapOS master key.
         --certificate_repository_path CERTIFICATE_REPOSITORY_PATH
-                              Path to directory where downloaded certificates would be
-                              stored.
+                              Path to directory where downloaded certificates would
+                              be stored.
         --maximum-periodicity MAXIMUM_PERIODICITY
-                              Periodicity at which buildout should be run in instance.
+                              Periodicity at which buildout should be run in
+                              instance.
         --promise-timeout PROMISE_TIMEOUT
                               Promise timeout in seconds (default: 20)
         --partition-timeout PARTITION_TIMEOUT
@@ -118,7 +119,8 @@ public final class NodeSoftwareCommand implements SlaposCommand {
         --maximal_delay MAXIMAL_DELAY
                               Deprecated. Will only work from configuration file in
                               the future.
-        --buildout-debug      Run buildout in debug mode (with -D command line switch)
+        --buildout-debug      Run buildout in debug mode (with -D command line
+                              switch)
         --garbage-collect     Destroy software folders that are not supplied on this
                               computer, but still present on disk.
         --force               Process anyway, even if already installed. Existing
