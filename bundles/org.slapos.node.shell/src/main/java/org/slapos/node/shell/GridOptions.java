@@ -1,6 +1,5 @@
 package org.slapos.node.shell;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,12 +34,11 @@ import org.slapos.slap.api.ConnectionOptions;
  */
 final class GridOptions {
   /** The options of §7.4 that take a value: the dest each is stored under is argparse's. */
-  static final List<List<String>> COMMON_VALUE_OPTIONS = List.of(
-      List.of("--instance-root"), List.of("--software-root"), List.of("--master-url"), List.of("--computer-id"),
-      List.of("--supervisord-socket"), List.of("--supervisord-configuration-path"), List.of("--buildout"),
-      List.of("--pidfile"), List.of("--key_file"), List.of("--cert_file"), List.of("--signature_private_key_file"),
-      List.of("--master_ca_file"), List.of("--certificate_repository_path"), List.of("--maximum-periodicity"),
-      List.of("--promise-timeout"), List.of("--partition-timeout"), List.of("--maximal_delay"));
+  static final List<String> COMMON_VALUE_OPTIONS = List.of(
+      "--instance-root", "--software-root", "--master-url", "--computer-id", "--supervisord-socket",
+      "--supervisord-configuration-path", "--buildout", "--pidfile", "--key_file", "--cert_file",
+      "--signature_private_key_file", "--master_ca_file", "--certificate_repository_path", "--maximum-periodicity",
+      "--promise-timeout", "--partition-timeout", "--maximal_delay");
   /** Value options argparse converts with {@code type=int}. */
   private static final List<String> INTEGER_OPTIONS =
       List.of("--maximum-periodicity", "--promise-timeout", "--partition-timeout");
@@ -69,8 +67,8 @@ final class GridOptions {
   /** Adds the options of §7.4 but {@code --cfg} and {@code --now} to a command's syntax. */
   static ArgumentSyntax.Builder addCommonOptions(ArgumentSyntax.Builder syntax) {
     syntax.option(Arity.ONE, "--cfg");
-    for (List<String> names : COMMON_VALUE_OPTIONS) {
-      syntax.option(Arity.ONE, names.toArray(String[]::new));
+    for (String name : COMMON_VALUE_OPTIONS) {
+      syntax.option(Arity.ONE, name);
     }
     return syntax.option(Arity.FLAG, "--now");
   }
@@ -84,8 +82,7 @@ final class GridOptions {
    */
   static Map<String, String> commandLineValues(ArgumentSyntax syntax, Arguments arguments) throws SyntaxExit {
     Map<String, String> values = new LinkedHashMap<>();
-    for (List<String> names : COMMON_VALUE_OPTIONS) {
-      String name = names.get(0);
+    for (String name : COMMON_VALUE_OPTIONS) {
       String value = arguments.value(name);
       if (value != null && INTEGER_OPTIONS.contains(name) && !PYTHON_INT.matcher(value).matches()) {
         throw syntax.usageError("argument " + name + ": invalid int value: '" + value + "'");
