@@ -1,12 +1,14 @@
 package org.slapos.node.shell;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * is then hard-linked to the lock's name: the link fails when the name exists, and the lock never
  * exists without its content. ({@code Files.createFile} then a write would leave an instant where
  * a concurrent run reads an empty file, judges it stale and takes the lock too.) A stale file is
- * renamed away, an atomic step only one run can win; the run that renamed it checks that it moved
- * the very file it judged stale (same file key and content) and puts the file back otherwise, so
- * a lock just taken by a third run is never stolen.
+ * deleted under an OS lock ({@code flock}/{@code fcntl}) on a guard file next to it,
+ * {@code .NAME.takeover}, after being judged again: without that, a run that judged the old file
+ * stale could delete the lock another run has just linked in its place. The empty guard file is
+ * left in place (deleting it would let two runs lock two different files).
  *
  * <p>The pid of this JVM in the file always counts as held: in a Gogo session, two commands of the
  * same process share that pid, and a file left by a crash cannot hold the pid of a live JVM
@@ -99,43 +102,45 @@ final class PidFileLock implements AutoCloseable {
     }
   }
 
-  /** Returns normally when the caller should try to link again. */
+  /**
+   * Deletes the lock file if it is stale; returns normally when the caller should try to link
+   * again. Removing a stale file is the one step where two starting runs could hurt each other
+   * (one removes the lock the other has just taken), so removals are serialized by an OS lock on
+   * a guard file next to the lock, taken by one thread of this JVM at a time, and the file is judged
+   * again under it. The OS releases the guard when a process dies, so a crash leaves nothing held.
+   */
   private static void replaceIfStale(Path lock, long pid, Path directory, Consumer<String> notices)
       throws IOException, CommandFailure {
-    Object key;
+    checkHolder(lock, pid);
+    Path guard = directory.resolve("." + lock.getFileName() + ".takeover");
+    synchronized (PidFileLock.class) {
+      try (FileChannel channel = FileChannel.open(guard, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock held = channel.lock()) {
+        if (checkHolder(lock, pid)) {
+          Files.delete(lock);
+          notices.accept("Existing pid file '" + lock + "' was stale, overwritten");
+        }
+      }
+    }
+  }
+
+  /**
+   * @return true when the lock file exists and is stale, false when it is gone
+   * @throws CommandFailure exit 10 when a live slapos process (or this JVM) holds it
+   */
+  private static boolean checkHolder(Path lock, long pid) throws IOException, CommandFailure {
     String content;
     try {
-      key = Files.readAttributes(lock, BasicFileAttributes.class).fileKey();
       content = Files.readString(lock, StandardCharsets.ISO_8859_1);
     } catch (NoSuchFileException gone) {
-      return;
+      return false;
     }
     OptionalLong holder = parsePid(content);
     if (holder.isPresent() && (holder.getAsLong() == pid || isLiveSlapos(holder.getAsLong()))) {
       throw new CommandFailure(EXIT_LOCKED, "New slapos process started, but another slapos process is aleady"
           + " running with pid " + holder.getAsLong() + ", exiting.");
     }
-    Path moved = directory.resolve("." + lock.getFileName() + "." + pid + "." + System.nanoTime() + ".stale");
-    try {
-      Files.move(lock, moved);
-    } catch (NoSuchFileException gone) {
-      return; // another run replaced it first: look again
-    }
-    Object movedKey = Files.readAttributes(moved, BasicFileAttributes.class).fileKey();
-    String movedContent = Files.readString(moved, StandardCharsets.ISO_8859_1);
-    if (Objects.equals(key, movedKey) && movedContent.equals(content)) {
-      Files.delete(moved);
-      notices.accept("Existing pid file '" + lock + "' was stale, overwritten");
-      return;
-    }
-    // Another run had already replaced the stale file: give its lock back and look again.
-    try {
-      Files.createLink(lock, moved);
-    } catch (FileAlreadyExistsException third) {
-      LOG.debug("Lock {} re-taken by a third run while a moved lock was being restored", lock);
-    } finally {
-      Files.delete(moved);
-    }
+    return true;
   }
 
   /** Python's {@code int(f.readline())}: the first line, surrounding whitespace allowed. */

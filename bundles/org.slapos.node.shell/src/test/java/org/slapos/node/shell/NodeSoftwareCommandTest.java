@@ -381,7 +381,8 @@ class NodeSoftwareCommandTest {
       assertFalse(Files.exists(pidFile), "removed after the run");
     }
     try (var files = Files.list(pidFile.getParent())) {
-      assertEquals(List.of(), files.toList(), "no temporary file left");
+      assertEquals(List.of(pidFile.resolveSibling("." + pidFile.getFileName() + ".takeover")), files.toList(),
+          "no temporary file left, only the takeover guard");
     }
   }
 
