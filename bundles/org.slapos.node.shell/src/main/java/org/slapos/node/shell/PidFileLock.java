@@ -116,8 +116,7 @@ final class PidFileLock implements AutoCloseable {
     synchronized (PidFileLock.class) {
       try (FileChannel channel = FileChannel.open(guard, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock held = channel.lock()) {
-        if (checkHolder(lock, pid)) {
-          Files.delete(lock);
+        if (checkHolder(lock, pid) && Files.deleteIfExists(lock)) {
           notices.accept("Existing pid file '" + lock + "' was stale, overwritten");
         }
       }
