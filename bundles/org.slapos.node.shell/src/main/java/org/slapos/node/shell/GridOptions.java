@@ -135,14 +135,9 @@ final class GridOptions {
     return new GridOptions(merged, networkcache, workingDirectory, config.sourceName());
   }
 
-  /** A merged value, null when absent. */
+  /** A merged value, null when absent: for the keys only some commands read. */
   String get(String key) {
     return merged.get(key);
-  }
-
-  /** Every merged item. */
-  Map<String, String> items() {
-    return merged;
   }
 
   /**
@@ -306,7 +301,7 @@ final class GridOptions {
   }
 
   /** A path of the configuration or command line, taken from the caller's working directory. */
-  Path path(String value) {
+  private Path path(String value) {
     return workingDirectory.resolve(value).normalize();
   }
 

@@ -271,6 +271,19 @@ class NodeSoftwareCommandTest {
   }
 
   @Test
+  void mergeKeepsEveryKeyWithTheCommandLineOnTop() throws Exception {
+    org.slapos.config.SlaposConfig config = org.slapos.config.SlaposConfig.parse(
+        "[slapos]\nforbid_supervisord_automatic_launch = true\ninstance_root = /a\n"
+        + "[networkcache]\ninstance_root = /b\n", "test.cfg");
+    GridOptions options = GridOptions.merge(config, Map.of("promise_timeout", "20"), dir);
+    assertEquals("true", options.get("forbid_supervisord_automatic_launch"));
+    assertEquals("/b", options.get("instance_root"));
+    assertEquals("20", options.get("promise_timeout"));
+    options = GridOptions.merge(config, Map.of("instance_root", "/c"), dir);
+    assertEquals("/c", options.get("instance_root"));
+  }
+
+  @Test
   void mandatoryParameters() throws Exception {
     Files.writeString(dir.resolve("slapos.cfg"), "[slapos]\nmaster_url = http://127.0.0.1:5001\nroot_check = false\n");
     CommandFailure e = failure("--now");
