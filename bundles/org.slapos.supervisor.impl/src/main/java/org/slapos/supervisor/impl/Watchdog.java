@@ -98,7 +98,8 @@ final class Watchdog implements ProcessWatchdog {
       LOG.info("Banged {}: {}", partition, message);
     } catch (Exception e) {
       // The original's listener died here and supervisord restarted it; logging keeps the next event handled.
-      LOG.warn("Bang of partition {} failed: {}", partition, e.getMessage(), e);
+      LOG.warn("Bang of partition {} failed: {}", partition, e.getMessage());
+      LOG.debug("Bang failure", e);
       return;
     }
     rememberBang(settings, partition);
