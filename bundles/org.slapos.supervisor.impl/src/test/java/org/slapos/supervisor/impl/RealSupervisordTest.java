@@ -230,6 +230,40 @@ class RealSupervisordTest {
   }
 
   @Test
+  void aKilledSupervisordIsLaunchedAgainOnItsStaleSocket() throws Exception {
+    SupervisorSettings settings = real.instanceRoot("");
+    supervisor.writeNodeConfiguration(settings);
+    supervisor.ensureRunning(settings);
+    long first = Long.parseLong(Files.readString(settings.instanceRoot().resolve("var/run/supervisord.pid")).strip());
+    ProcessHandle daemon = ProcessHandle.of(first).orElseThrow();
+    daemon.destroyForcibly();
+    daemon.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(Files.exists(settings.socket()), "the killed supervisord left its socket");
+
+    supervisor.ensureRunning(settings);
+
+    long second = Long.parseLong(Files.readString(settings.instanceRoot().resolve("var/run/supervisord.pid")).strip());
+    assertNotEquals(first, second);
+    assertTrue(ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  @Test
+  void aWatchdogThatGaveUpIsReloadedOnceItsCommandIsWritten() throws Exception {
+    SupervisorSettings empty = real.instanceRoot("");
+    supervisor.writeNodeConfiguration(empty);
+    supervisor.ensureRunning(empty);
+    // An empty command cannot start: supervisord retries, then gives up (FATAL).
+    awaitState(empty, "watchdog:watchdog", "FATAL");
+    Path listener = real.program(empty.instanceRoot().resolve("listener"), "#!/bin/sh\nprintf 'READY\\n'\nexec sleep 600\n");
+    SupervisorSettings written = new SupervisorSettings(empty.instanceRoot(), listener.toString());
+    supervisor.writeNodeConfiguration(written);
+
+    supervisor.ensureRunning(written);
+
+    awaitState(written, "watchdog:watchdog", "RUNNING");
+  }
+
+  @Test
   void partitionIdsThatCouldEscapeAreRefused() throws Exception {
     SupervisorSettings settings = real.instanceRoot("");
     for (String id : List.of("../x", "a/b", "", "..", "a]b", "a\nb")) {
