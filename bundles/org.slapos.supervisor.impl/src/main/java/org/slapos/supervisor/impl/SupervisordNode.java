@@ -531,8 +531,15 @@ final class SupervisordNode implements NodeSupervisor, SupervisorConsole {
       }
       return new SupervisorFiles.RunAs(String.valueOf(user.uid()), String.valueOf(gid), user.name(), partition.home());
     }
-    Accounts.Account self = accounts.user(String.valueOf(current[0]));
-    return new SupervisorFiles.RunAs(String.valueOf(current[0]), String.valueOf(current[1]), self.name(), partition.home());
+    String name;
+    try {
+      name = accounts.user(String.valueOf(current[0])).name();
+    } catch (SupervisorException e) {
+      // A container may run the node under a uid without a passwd entry: its number is all there is.
+      LOG.debug("No account name for uid {}: {}", current[0], e.getMessage());
+      name = String.valueOf(current[0]);
+    }
+    return new SupervisorFiles.RunAs(String.valueOf(current[0]), String.valueOf(current[1]), name, partition.home());
   }
 
   /** A partition id names files in the program directory and a supervisord group: a plain name only. */
