@@ -27,7 +27,8 @@ public interface NodeSupervisor {
    * Writes the partition's program file from its {@code etc/run} and {@code etc/service}, makes
    * supervisord take the change (reload, remove/add groups) and starts the group.
    *
-   * @return the names of the programs written (empty when the partition has none)
+   * @return the names of the programs written, as supervisorctl shows them ({@code slappart0:web},
+   *     {@code slappart0:x-on-watch}); empty when the partition has none
    */
   List<String> startPartition(SupervisorSettings settings, PartitionPrograms partition) throws SupervisorException;
 
