@@ -289,7 +289,7 @@ final class PromiseEngine {
     } catch (IOException | RuntimeException e) {
       LOG.error("Promise {} could not be run", candidate.name(), e);
       LOG.warn("Promise {} skipped.", candidate.name());
-      attempt = new Attempt(PromiseResult.failure(e.toString()), TEST_RESULT, false, true, true,
+      attempt = new Attempt(PromiseResult.failure(e.getMessage() != null ? e.getMessage() : e.toString()), TEST_RESULT, false, true, true,
           DEFAULT_PERIODICITY_MINUTES);
     }
     Duration executionTime = Duration.ofNanos(System.nanoTime() - start);
