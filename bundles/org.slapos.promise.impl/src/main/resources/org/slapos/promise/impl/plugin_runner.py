@@ -6,7 +6,6 @@
 # The last line starting with MARKER on stdout is the answer (JSON); anything else the plugin
 # prints is kept as diagnostics.
 import ast
-import importlib
 import json
 import os
 import re
@@ -37,6 +36,22 @@ def release_paths(plugin_path):
   return []
 
 
+def load_plugin(title, plugin_path):
+  """The plugin module, loaded from its own file even when its name is also a library's."""
+  # A plugin named like a module already loaded (json.py...) must not replace it.
+  name = title if title not in sys.modules else '_slapos_plugin_' + title
+  try:
+    import importlib.util
+  except ImportError:  # Python 2 releases
+    import imp
+    return imp.load_source(name, plugin_path)
+  spec = importlib.util.spec_from_file_location(name, plugin_path)
+  module = importlib.util.module_from_spec(spec)
+  sys.modules[name] = module
+  spec.loader.exec_module(module)
+  return module
+
+
 class ResultQueue(object):
   """What GenericPromise.run() sends its PromiseQueueResult to."""
 
@@ -64,7 +79,7 @@ def main():
             "slapos.grid.promise (%s): plugin promises need slapos.core in the release (%s)"
             % (e, sys.executable)})
     return
-  module = importlib.import_module(title)
+  module = load_plugin(title, plugin_path)
   run_promise = getattr(module, 'RunPromise', None)
   if run_promise is None:
     answer({'status': 'error', 'message': 'Class RunPromise not found in promise %s' % name})

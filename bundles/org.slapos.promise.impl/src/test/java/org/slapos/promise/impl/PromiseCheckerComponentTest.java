@@ -395,6 +395,17 @@ class PromiseCheckerComponentTest {
   }
 
   @Test
+  void aPluginNamedLikeALibraryModuleIsStillItself() throws Exception {
+    release();
+    plugin("json.py", """
+        class RunPromise(GenericPromise):
+          def sense(self):
+            self.logger.info('the plugin ran')
+        """);
+    assertEquals(new PromiseResult(false, "the plugin ran"), only(test()).result());
+  }
+
+  @Test
   void aPluginWhoseReleaseHasNoSlaposCoreFailsClearly() throws Exception {
     release();
     script("plugin", "orphan.py", "from slapos.grid.promise.generic import GenericPromise\n");
@@ -412,6 +423,19 @@ class PromiseCheckerComponentTest {
     PromiseReport report = test();
     assertTrue(report.outcomes().get(0).result().message().contains("RuntimeError: syntax of the day"));
     assertEquals("Class RunPromise not found in promise no_class.py", report.outcomes().get(1).result().message());
+  }
+
+  @Test
+  void aPluginThatOverrunsTimesOut() throws Exception {
+    release();
+    plugin("sleepy.py", """
+        import time
+        class RunPromise(GenericPromise):
+          def sense(self):
+            time.sleep(300)
+        """);
+    PromiseOutcome outcome = only(checker.check(request(PromiseMode.TEST, true, Duration.ofSeconds(1))));
+    assertEquals(new PromiseResult(true, "Error: Promise timed out after 1 seconds"), outcome.result());
   }
 
   @Test
