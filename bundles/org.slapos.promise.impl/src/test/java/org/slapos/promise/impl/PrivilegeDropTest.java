@@ -50,6 +50,54 @@ class PrivilegeDropTest {
   }
 
   @Test
+  void pluginsRunAsThePartitionOwnerAndWriteTheirLogThere() throws Exception {
+    assumeTrue(((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0, "needs root");
+    Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // The stand-in slapos.core is copied next to the partition: the build tree may not be readable by nobody.
+    Path standIn = copyStandIn(temporary.resolve("eggs"));
+    Path bin = Files.createDirectories(temporary.resolve("software/abc/bin"));
+    Files.writeString(bin.resolve("buildout"), "#!/usr/bin/python3\n");
+    Path partition = Files.createDirectories(temporary.resolve("slappart9"));
+    Files.createSymbolicLink(partition.resolve("software_release"), bin.getParent());
+    Path plugin = Files.createDirectories(partition.resolve("etc/plugin")).resolve("whoami.py");
+    Files.writeString(plugin, "import sys\nsys.path[0:0] = ['" + standIn + "']\n"
+        + "import os\nfrom slapos.grid.promise.generic import GenericPromise\n"
+        + "class RunPromise(GenericPromise):\n"
+        + "  def sense(self):\n"
+        + "    self.logger.info('uid %s' % os.getuid())\n");
+    Files.setAttribute(partition, "unix:uid", NOBODY);
+    Files.setAttribute(partition, "unix:gid", NOBODY);
+
+    PromiseCheckerComponent checker = new PromiseCheckerComponent(PromiseCheckerComponentTest.config(2), true, "/root");
+    try {
+      PromiseOutcome outcome = checker.check(new PromiseRequest(new PartitionContext("slappart9", partition, "COMP-1",
+          "", "", List.of(), Map.of()), PromiseMode.TEST, true, Duration.ofSeconds(20), "", null, null))
+          .outcomes().get(0);
+      assertEquals("uid " + NOBODY, outcome.result().message());
+      assertEquals(NOBODY, Files.getAttribute(partition.resolve(".slapgrid/promise/log/whoami.log"), "unix:uid"));
+    } finally {
+      checker.deactivate();
+    }
+  }
+
+  private static Path copyStandIn(Path target) throws Exception {
+    Path source = Path.of(PrivilegeDropTest.class.getResource("standin/slapos/__init__.py").toURI()).getParent()
+        .getParent();
+    try (var files = Files.walk(source)) {
+      for (Path file : files.toList()) {
+        Path copy = target.resolve(source.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.copy(file, copy);
+        }
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwxr-xr-x" : "rw-r--r--"));
+      }
+    }
+    return target;
+  }
+
+  @Test
   void scriptsOfAPartitionOwnedByRootDoNotRun() throws Exception {
     assumeTrue(((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0, "needs root");
     Path partition = Files.createDirectories(temporary.resolve("slappart8"));
