@@ -25,6 +25,12 @@ record Account(long uid, long gid, String name, String home) {
     return entry == null ? new Account(uid, gid, null, null) : new Account(uid, gid, entry[0], entry[5]);
   }
 
+  /** The passwd home of {@code uid}, or {@code null} when it has no entry. */
+  static String homeOf(long uid) throws IOException {
+    String[] entry = passwd(uid);
+    return entry == null ? null : entry[5];
+  }
+
   /** The fields of {@code getent passwd UID}, or {@code null} when there is no entry. */
   private static String[] passwd(long uid) throws IOException {
     Process process = new ProcessBuilder("getent", "passwd", Long.toString(uid))

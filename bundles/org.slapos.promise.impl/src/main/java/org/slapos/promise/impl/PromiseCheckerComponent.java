@@ -53,7 +53,21 @@ public final class PromiseCheckerComponent implements PromiseChecker {
 
   @Activate
   public PromiseCheckerComponent(PromiseCheckerConfig config) {
-    this(config, effectiveUid() == 0, System.getProperty("user.home"));
+    this(config, effectiveUid());
+  }
+
+  private PromiseCheckerComponent(PromiseCheckerConfig config, long uid) {
+    // Unprivileged, scripts get the node user's passwd home, as the original's cleaned environment.
+    this(config, uid == 0, uid == 0 ? null : homeOf(uid));
+  }
+
+  private static String homeOf(long uid) {
+    try {
+      return Account.homeOf(uid);
+    } catch (IOException e) {
+      LOG.warn("Cannot look up the home of uid {}: promise scripts get their partition as HOME", uid, e);
+      return null;
+    }
   }
 
   PromiseCheckerComponent(PromiseCheckerConfig config, boolean nodeIsRoot, String nodeHome) {

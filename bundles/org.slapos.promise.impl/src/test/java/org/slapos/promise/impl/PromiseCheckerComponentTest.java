@@ -139,6 +139,14 @@ class PromiseCheckerComponentTest {
   }
 
   @Test
+  void scriptsGetACleanEnvironment() throws Exception {
+    script("promise", "environment", "#!/bin/sh\nenv | sort\n");
+    assertEquals(List.of("HOME=" + temporary, "PATH=/usr/local/bin:/usr/bin:/bin"),
+        only(test()).result().message().lines().filter(line -> !line.startsWith("PWD=") && !line.startsWith("SHLVL=")
+            && !line.startsWith("_=")).toList());
+  }
+
+  @Test
   void legacyPromiseThatFailsIsAFailureWithItsOutput() throws Exception {
     script("promise", "broken", "#!/bin/sh\necho 'port 80 closed' >&2\nexit 3\n");
     PromiseReport report = test();
