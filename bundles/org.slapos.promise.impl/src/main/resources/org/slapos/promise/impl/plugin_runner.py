@@ -5,11 +5,15 @@
 #   argv[1] plugin path, argv[2] mode ("test" or "anomaly"), argv[3] JSON object of settings.
 # The last line starting with MARKER on stdout is the answer (JSON); anything else the plugin
 # prints is kept as diagnostics.
+import sys
+# `python -c` puts the working directory (the partition) first on sys.path: files there must not
+# shadow the modules imported below. `sys` itself is built in.
+if sys.path and sys.path[0] == '':
+  del sys.path[0]
 import ast
 import json
 import os
 import re
-import sys
 import traceback
 
 MARKER = 'SLAPOS-PROMISE-RUNNER-RESULT '

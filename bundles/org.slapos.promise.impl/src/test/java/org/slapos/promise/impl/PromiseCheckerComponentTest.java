@@ -374,6 +374,8 @@ class PromiseCheckerComponentTest {
             self.logger.info('checked')
         """);
     Files.writeString(partition.resolve("etc/plugin/__init__.py"), "");
+    // The runner runs in the partition: a module there must not replace the runner's own imports.
+    Files.writeString(partition.resolve("json.py"), "raise ImportError('the partition shadowed json')\n");
     Files.writeString(partition.resolve("etc/plugin/stale.pyc"), "");
 
     PromiseReport report = test();
