@@ -1,0 +1,193 @@
+package org.slapos.itest.promise;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.slapos.itest.support.SlaposTestSupport.SERVICE_TIMEOUT_MILLIS;
+import static org.slapos.itest.support.SlaposTestSupport.awaitService;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.slapos.command.api.CommandContext;
+import org.slapos.command.api.SlaposCommand;
+import org.slapos.itest.proxy.ProxyProcess;
+import org.slapos.itest.support.LocalProxy;
+import org.slapos.itest.support.SlaposTestSupport;
+import org.slapos.slap.api.ComputerPartition;
+import org.slapos.slap.api.InstanceRequest;
+import org.slapos.slap.api.Slap;
+import org.slapos.slap.api.SlapConnector;
+
+/**
+ * {@code slapos node promise} in the node runtime (plus the promise bundles) against a real
+ * slapproxy process: the partition the master wants started has its legacy promise run, a failure is
+ * listed under "Finished computer partitions." with exit 2, and once the promise passes the exit is 0.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class NodePromiseCommandIT {
+  /** When the test runs as root, partitions belong to this user, as format would arrange. */
+  private static final int NOBODY = 65534;
+
+  @Inject
+  private BundleContext context;
+
+  @Configuration
+  public Option[] config() {
+    return SlaposTestSupport.runtime("node",
+        bundle(PromiseWhiteboardIT.reactorJar("org.slapos.promise.api").toUri().toString()).start(),
+        bundle(PromiseWhiteboardIT.reactorJar("org.slapos.promise.impl").toUri().toString()).start(),
+        bundle(PromiseWhiteboardIT.reactorJar("org.slapos.promise.shell").toUri().toString()).start());
+  }
+
+  @Test
+  public void failingPromisesOfStartedPartitionsAreListedAndExitTwo() throws Exception {
+    Path work = Files.createTempDirectory("node-promise-it");
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (ProxyProcess proxy = ProxyProcess.start(Files.createDirectories(work.resolve("proxy")))) {
+      Slap slap = awaitService(context, SlapConnector.class, null, SERVICE_TIMEOUT_MILLIS)
+          .initializeConnection(proxy.url());
+      LocalProxy.format(slap, ProxyProcess.COMPUTER_ID, List.of("slappart0", "slappart1"));
+      ComputerPartition requested = slap.registerOpenOrder().request(InstanceRequest.builder(
+          "http://sr.example/software.cfg", "promised").filter("computer_guid", ProxyProcess.COMPUTER_ID).build());
+      String id = requested.getId();
+      Path instanceRoot = Files.createDirectories(work.resolve("instance"));
+      Path partition = Files.createDirectories(instanceRoot.resolve(id));
+      Files.createDirectories(instanceRoot.resolve(id.equals("slappart0") ? "slappart1" : "slappart0"));
+      Path promise = Files.createDirectories(partition.resolve("etc/promise")).resolve("check-port");
+      Files.writeString(promise, "#!/bin/sh\necho 'port 8080 closed'\nexit 1\n");
+      Files.setPosixFilePermissions(promise, PosixFilePermissions.fromString("rwxr-xr-x"));
+      if (isRoot()) {
+        Files.setAttribute(partition, "unix:uid", NOBODY);
+        Files.setAttribute(partition, "unix:gid", NOBODY);
+      }
+      Path cfg = work.resolve("slapos.cfg");
+      Files.writeString(cfg, "[slapos]\ncomputer_id = " + ProxyProcess.COMPUTER_ID + "\nmaster_url = " + proxy.url()
+          + "\nsoftware_root = " + Files.createDirectories(work.resolve("software")) + "\ninstance_root = "
+          + instanceRoot + "\npidfile_instance = " + work.resolve("slapgrid-cp.pid") + "\nroot_check = false\n");
+      SlaposCommand command = awaitService(context, SlaposCommand.class,
+          "(" + SlaposCommand.NAME + "=node promise)", SERVICE_TIMEOUT_MILLIS);
+
+      Context failing = new Context(work);
+      assertEquals(failing.stderr(), 2, command.run(failing, List.of("--cfg", cfg.toString(), "--now")));
+      String type = slap.registerComputer(ProxyProcess.COMPUTER_ID).getComputerPartitionList().stream()
+          .filter(p -> id.equals(idOf(p))).findFirst().orElseThrow().getType();
+      assertTrue(failing.stderr(), failing.stderr().endsWith("Finished computer partitions.\n  " + id + "[" + type
+          + "]: Promise 'check-port' failed with output: port 8080 closed\n"));
+      assertTrue(Files.readString(partition.resolve(".slapgrid/promise/result/check-port.status.json"))
+          .contains("\"failed\":true"));
+
+      Files.writeString(promise, "#!/bin/sh\necho 'port 8080 answers'\n");
+      Context passing = new Context(work);
+      assertEquals(passing.stderr(), 0, command.run(passing, List.of("--cfg", cfg.toString(), "--now")));
+      assertFalse(passing.stderr(), passing.stderr().contains("Finished computer partitions."));
+      assertFalse("the lock is released", Files.exists(work.resolve("slapgrid-cp.pid")));
+    } finally {
+      try (Stream<Path> tree = Files.walk(work)) {
+        for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+  }
+
+  private static String idOf(ComputerPartition partition) {
+    try {
+      return partition.getId();
+    } catch (org.slapos.slap.api.ResourceNotReady e) {
+      return "";
+    }
+  }
+
+  private static boolean isRoot() throws java.io.IOException {
+    return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+  }
+
+  /** What a command sees of its caller: captured output, no environment, the work directory. */
+  private static final class Context implements CommandContext {
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+    private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+    private final Path directory;
+
+    Context(Path directory) {
+      this.directory = directory;
+    }
+
+    String stderr() {
+      return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public PrintStream out() {
+      return out;
+    }
+
+    @Override
+    public PrintStream err() {
+      return err;
+    }
+
+    @Override
+    public InputStream in() {
+      return new ByteArrayInputStream(new byte[0]);
+    }
+
+    @Override
+    public Map<String, String> environment() {
+      return Map.of();
+    }
+
+    @Override
+    public Path workingDirectory() {
+      return directory;
+    }
+
+    @Override
+    public Path homeDirectory() {
+      return directory;
+    }
+
+    @Override
+    public boolean debug() {
+      return false;
+    }
+
+    @Override
+    public int verbosity() {
+      return 0;
+    }
+
+    @Override
+    public boolean interactive() {
+      return false;
+    }
+
+    @Override
+    public Optional<String> property(String name) {
+      return Optional.empty();
+    }
+  }
+}
