@@ -3,7 +3,6 @@ package org.slapos.itest.promise;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.slapos.itest.support.SlaposTestSupport.SERVICE_TIMEOUT_MILLIS;
 import static org.slapos.itest.support.SlaposTestSupport.awaitService;
 
@@ -55,10 +54,8 @@ public class NodePromiseCommandIT {
 
   @Configuration
   public Option[] config() {
-    return SlaposTestSupport.runtime("node",
-        bundle(PromiseWhiteboardIT.reactorJar("org.slapos.promise.api").toUri().toString()).start(),
-        bundle(PromiseWhiteboardIT.reactorJar("org.slapos.promise.impl").toUri().toString()).start(),
-        bundle(PromiseWhiteboardIT.reactorJar("org.slapos.promise.shell").toUri().toString()).start());
+    // The node runtime holds the promise checker and node promise.
+    return SlaposTestSupport.runtime("node");
   }
 
   @Test

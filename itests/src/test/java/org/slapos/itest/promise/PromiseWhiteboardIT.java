@@ -3,7 +3,6 @@ package org.slapos.itest.promise;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.slapos.itest.support.SlaposTestSupport.SERVICE_TIMEOUT_MILLIS;
 import static org.slapos.itest.support.SlaposTestSupport.awaitService;
 
@@ -49,9 +48,8 @@ public class PromiseWhiteboardIT {
 
   @Configuration
   public Option[] config() {
-    // The node runtime plus the promise bundles (not yet in node.bndrun).
-    return SlaposTestSupport.runtime("node", bundle(reactorJar("org.slapos.promise.api").toUri().toString()).start(),
-        bundle(reactorJar("org.slapos.promise.impl").toUri().toString()).start());
+    // The node runtime (it holds the promise checker); the example bundle is installed by the test.
+    return SlaposTestSupport.runtime("node");
   }
 
   /** A bundle of this reactor, as built in its module's target directory. */
