@@ -98,10 +98,30 @@ final class PartitionDirectory {
     return path.resolve(PROFILE);
   }
 
+  /**
+   * Creates {@code .slapgrid/log}. The partition's user owns {@code .slapgrid}; a link it put in
+   * place of either directory is removed first, so that the node (maybe root) never writes or moves
+   * files outside the partition.
+   */
+  void prepareLogDirectory() throws IOException {
+    for (Path directory : List.of(path.resolve(SLAPGRID), logDirectory())) {
+      if (Files.isSymbolicLink(directory) || (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS))) {
+        Files.delete(directory);
+      }
+      if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(directory);
+      }
+    }
+    if (Files.isSymbolicLink(instanceLog())) {
+      Files.delete(instanceLog());
+    }
+  }
+
   /** Moves {@code instance.log} to {@code instance.log.1} once it reached 20 MiB. */
   void rotateInstanceLog() throws IOException {
     Path log = instanceLog();
-    if (Files.isRegularFile(log) && Files.size(log) >= LOG_ROTATION_SIZE) {
+    if (Files.isRegularFile(log, LinkOption.NOFOLLOW_LINKS) && Files.size(log) >= LOG_ROTATION_SIZE) {
       Files.move(log, log.resolveSibling("instance.log.1"), StandardCopyOption.REPLACE_EXISTING);
     }
   }

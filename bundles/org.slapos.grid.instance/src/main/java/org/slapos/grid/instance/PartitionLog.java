@@ -40,7 +40,9 @@ final class PartitionLog implements AutoCloseable {
   /** From now on every line also goes to {@code log} (appended). */
   synchronized void open(Path log) throws IOException {
     close();
-    file = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    // The partition's user owns the directory: a link planted at the name must not make the node write elsewhere.
+    file = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 
   synchronized void info(String message) {

@@ -117,11 +117,15 @@ final class PartitionProcessor {
       return new PartitionOutcome(id, softwareType, Action.UP_TO_DATE, "");
     }
 
-    Files.createDirectories(directory.logDirectory());
+    directory.prepareLogDirectory();
+    directory.rotateInstanceLog();
+    if (!Files.exists(directory.instanceLog(), LinkOption.NOFOLLOW_LINKS)) {
+      Files.createFile(directory.instanceLog());
+    }
     if (root) {
+      // The partition's user reads its own log: everything under .slapgrid is given to it.
       giveTree(directory.path, directory.path.resolve(PartitionDirectory.SLAPGRID));
     }
-    directory.rotateInstanceLog();
     try (PartitionLog log = new PartitionLog(progress, clock)) {
       log.open(directory.instanceLog());
       PartitionOutcome outcome = deploy(target, log);
@@ -251,7 +255,8 @@ final class PartitionProcessor {
    */
   private static void endTransaction(Target target, PartitionLog log) throws SlapException, IOException {
     Path file = target.directory.transactionFile();
-    if (!Files.isRegularFile(file)) {
+    // Not a link: the node may be root, and must not send the master a file the partition points it at.
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     List<String> references = Files.readString(file, StandardCharsets.UTF_8).lines()

@@ -307,6 +307,33 @@ class PartitionDeployerTest {
   }
 
   @Test
+  void linksThePartitionPlantsNeverMakeTheNodeWriteOrSendFilesOutsideIt() throws Exception {
+    String url = node.servicesRelease();
+    Path directory = node.partition("slappart0");
+    Path outside = Files.createDirectories(node.instanceRoot.resolveSibling("outside"));
+    Path secret = Files.writeString(outside.resolve("secret"), "do-not-send\n");
+    Files.createDirectories(directory.resolve(".slapgrid"));
+    Files.createSymbolicLink(directory.resolve(".slapgrid/log"), outside);
+    // A link planted where the transaction file is expected after buildout.
+    String linking = node.release(Map.of("runner", "path = etc/run/hello\nmessage = hello"));
+    RecordedPartition partition = new RecordedPartition("slappart0", "started", linking, "1");
+    Files.createSymbolicLink(directory.resolve(".timestamp"), secret);
+
+    InstanceRun run = node.run(List.of(partition));
+
+    assertEquals(List.of(Action.STARTED), actions(run), () -> details(run, partition));
+    assertFalse(Files.exists(outside.resolve("instance.log")), "the log must not follow the planted link");
+    assertTrue(Files.isRegularFile(directory.resolve(".slapgrid/log/instance.log"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertEquals("do-not-send\n", Files.readString(secret), "the timestamp replaces the link, not its target");
+    assertEquals("1", Files.readString(directory.resolve(".timestamp")));
+
+    Files.createSymbolicLink(directory.resolve(".slapos-request-transaction-slappart0"), secret);
+    RecordedPartition stopped = new RecordedPartition("slappart0", "stopped", url, "2");
+    node.run(List.of(stopped));
+    assertEquals(List.of("stopped"), stopped.reports, "a deleted link sends nothing");
+  }
+
+  @Test
   void aDestroyedPartitionHasItsServicesRemovedAndIsReportedStoppedWithoutBuildout() throws Exception {
     String url = node.servicesRelease();
     node.partition("slappart4");
