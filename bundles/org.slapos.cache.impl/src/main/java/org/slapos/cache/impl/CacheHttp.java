@@ -13,25 +13,41 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Executor;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import org.slapos.cache.api.CacheException;
 import org.slapos.cache.api.CacheException.Code;
+import org.slapos.slap.client.tls.ClientCertificate;
 import org.slapos.slap.client.tls.ServerTrust;
 
 /**
  * One cache service (a shacache or a shadir) over java.net.http: URLs under a base, basic
  * authentication from {@code user:password@} in the URL, https verified against the JVM's trust
- * store plus an optional CA file.
+ * store plus an optional CA file, and an optional TLS client certificate, read when this is built.
  */
 final class CacheHttp {
   private final HttpClient client;
   private final Duration transferTimeout;
 
-  CacheHttp(Path caFile, String caFileRole, Duration connectTimeout, Duration transferTimeout,
-      Executor executor) {
+  /**
+   * @param clientKey the client certificate for https, or null for none
+   * @throws IllegalArgumentException with one line naming the file when the client certificate
+   *     cannot be read or its key does not match it
+   */
+  CacheHttp(Path caFile, String caFileRole, CacheSettings.ClientKeyFiles clientKey, Duration connectTimeout,
+      Duration transferTimeout, Executor executor) {
+    KeyManager[] keyManagers = null;
+    if (clientKey != null) {
+      try {
+        keyManagers = ClientCertificate.read(clientKey.key(), clientKey.keyKey(), clientKey.certificate(),
+            clientKey.certificateKey()).keyManagers();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
     SSLContext tls;
     try {
-      tls = ServerTrust.verified(caFile, caFileRole).sslContext(null, true);
+      tls = ServerTrust.verified(caFile, caFileRole).sslContext(keyManagers, true);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(caFileRole + ": " + e.getMessage(), e);
     }

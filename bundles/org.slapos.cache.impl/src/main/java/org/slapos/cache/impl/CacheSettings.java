@@ -20,12 +20,35 @@ import java.util.Optional;
  * @param trustedCertificatesPem concatenated PEM certificates (may be empty)
  * @param shacacheCaFile extra CA file for https shacache, or null
  * @param shadirCaFile extra CA file for https shadir, or null
+ * @param shacacheClient TLS client certificate for https shacache, or null
+ * @param shadirClient TLS client certificate for https shadir, or null
  */
 record CacheSettings(URI downloadCache, URI downloadDir, URI uploadCache, URI uploadDir,
     Path signingKey, String trustedCertificatesPem, Path shacacheCaFile, Path shadirCaFile,
+    ClientKeyFiles shacacheClient, ClientKeyFiles shadirClient,
     List<String> downloadBlacklist, List<String> uploadBlacklist, List<String> uploadWhitelist,
     Duration connectTimeout, Duration transferTimeout, int uploadAttempts, Duration uploadRetryDelay,
     long maxTarballBytes) {
+
+  /**
+   * The PEM files of a TLS client certificate ({@code shacache-cert-file}, {@code shacache-key-file}...).
+   *
+   * @param certificate the certificate and its chain
+   * @param key the private key, or null when it is in {@code certificate}
+   * @param certificateKey the configuration key naming the certificate file, for messages
+   * @param keyKey the configuration key naming the key file, for messages
+   */
+  record ClientKeyFiles(Path certificate, Path key, String certificateKey, String keyKey) {
+    /** The files of two keys' values, or null when both are empty; a key file alone is an error. */
+    static ClientKeyFiles of(String certificate, String key, String certificateKey, String keyKey) {
+      Path certificatePath = existingFile(certificate, certificateKey);
+      Path keyPath = existingFile(key, keyKey);
+      if (certificatePath == null && keyPath != null) {
+        throw new IllegalArgumentException(keyKey + " is set but " + certificateKey + " is not");
+      }
+      return certificatePath == null ? null : new ClientKeyFiles(certificatePath, keyPath, certificateKey, keyKey);
+    }
+  }
 
   CacheSettings {
     downloadBlacklist = List.copyOf(downloadBlacklist);
@@ -62,6 +85,10 @@ record CacheSettings(URI downloadCache, URI downloadDir, URI uploadCache, URI up
         String.join("\n", config.signature_certificate_list()),
         existingFile(config.shacache_ca_file(), "shacache-ca-file"),
         existingFile(config.shadir_ca_file(), "shadir-ca-file"),
+        ClientKeyFiles.of(config.shacache_cert_file(), config.shacache_key_file(),
+            "shacache-cert-file", "shacache-key-file"),
+        ClientKeyFiles.of(config.shadir_cert_file(), config.shadir_key_file(),
+            "shadir-cert-file", "shadir-key-file"),
         downloadBlacklist,
         lines(config.upload_to_binary_cache_url_blacklist()),
         lines(config.upload_to_binary_cache_url_whitelist()),
@@ -91,6 +118,10 @@ record CacheSettings(URI downloadCache, URI downloadDir, URI uploadCache, URI up
         get.apply("signature-certificate-list"),
         existingFile(get.apply("shacache-ca-file"), "shacache-ca-file"),
         existingFile(get.apply("shadir-ca-file"), "shadir-ca-file"),
+        ClientKeyFiles.of(get.apply("shacache-cert-file"), get.apply("shacache-key-file"),
+            "shacache-cert-file", "shacache-key-file"),
+        ClientKeyFiles.of(get.apply("shadir-cert-file"), get.apply("shadir-key-file"),
+            "shadir-cert-file", "shadir-key-file"),
         downloadBlacklist,
         lines(list.apply("upload-to-binary-cache-url-blacklist")),
         lines(list.apply("upload-to-binary-cache-url-whitelist")),

@@ -82,9 +82,9 @@ final class NetworkCacheClient implements BinaryCache {
     } else {
       this.signingKey = null;
     }
-    this.shacache = new CacheHttp(settings.shacacheCaFile(), "shacache-ca-file",
+    this.shacache = new CacheHttp(settings.shacacheCaFile(), "shacache-ca-file", settings.shacacheClient(),
         settings.connectTimeout(), settings.transferTimeout(), executor);
-    this.shadir = new CacheHttp(settings.shadirCaFile(), "shadir-ca-file",
+    this.shadir = new CacheHttp(settings.shadirCaFile(), "shadir-ca-file", settings.shadirClient(),
         settings.connectTimeout(), settings.transferTimeout(), executor);
   }
 

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The binary cache service. Configuration is slapos.cfg's {@code [networkcache]} section (PID
  * {@value BinaryCache#PID}, as the config bridge names it); without URLs it answers "nothing cached" and refuses uploads.
- * It owns the HTTP executor and stops it on deactivation.
+ * It owns the HTTP executor and stops it on deactivation. A configuration it cannot use (a file it
+ * names missing or unreadable, a malformed URL...) fails the activation with a one-line
+ * {@link CacheException} {@code NOT_CONFIGURED}.
  */
 @Component(service = BinaryCache.class, configurationPid = BinaryCache.PID)
 @Designate(ocd = NetworkCacheConfig.class)
@@ -32,7 +34,7 @@ public final class NetworkCacheComponent implements BinaryCache {
   private final NetworkCacheClient client;
 
   @Activate
-  public NetworkCacheComponent(NetworkCacheConfig config) {
+  public NetworkCacheComponent(NetworkCacheConfig config) throws CacheException {
     AtomicInteger threads = new AtomicInteger();
     this.executor = Executors.newCachedThreadPool(r -> {
       Thread thread = new Thread(r, "slapos-network-cache-" + threads.incrementAndGet());
@@ -41,6 +43,9 @@ public final class NetworkCacheComponent implements BinaryCache {
     });
     try {
       this.client = new NetworkCacheClient(CacheSettings.from(config), LocalSystem.detect(), executor);
+    } catch (IllegalArgumentException e) {
+      executor.shutdownNow();
+      throw new CacheException(CacheException.Code.NOT_CONFIGURED, e.getMessage(), e);
     } catch (RuntimeException e) {
       executor.shutdownNow();
       throw e;

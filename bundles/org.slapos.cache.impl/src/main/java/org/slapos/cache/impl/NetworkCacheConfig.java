@@ -31,6 +31,20 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(description = "Extra CA certificates (PEM) for an https shadir")
   String shadir_ca_file() default "";
 
+  @AttributeDefinition(description = "TLS client certificate (PEM, then its chain) for an https shacache; "
+      + "it may hold the key too")
+  String shacache_cert_file() default "";
+
+  @AttributeDefinition(description = "Private key (PEM) of shacache-cert-file (empty: in shacache-cert-file)")
+  String shacache_key_file() default "";
+
+  @AttributeDefinition(description = "TLS client certificate (PEM, then its chain) for an https shadir; "
+      + "it may hold the key too")
+  String shadir_cert_file() default "";
+
+  @AttributeDefinition(description = "Private key (PEM) of shadir-cert-file (empty: in shadir-cert-file)")
+  String shadir_key_file() default "";
+
   @AttributeDefinition(description = "Software Release URL prefixes never downloaded from the binary cache")
   String[] download_from_binary_cache_url_blacklist() default {};
 

@@ -71,13 +71,13 @@ class NetworkCacheTest {
 
   private CacheSettings uploader(TestKeys signer, URI shacache, URI shadir) {
     return new CacheSettings(server.shacache(), server.shadir(), shacache, shadir,
-        signer.privateKeyPem(), signer.certificatePem(), null, null, List.of(), List.of("file:"),
+        signer.privateKeyPem(), signer.certificatePem(), null, null, null, null, List.of(), List.of("file:"),
         List.of(), Duration.ofSeconds(5), Duration.ofSeconds(30), 2, Duration.ZERO, 1024 * 1024);
   }
 
   private CacheSettings downloader(String trustedPem, List<String> downloadBlacklist) {
     return new CacheSettings(server.shacache(), server.shadir(), null, null, null, trustedPem,
-        null, null, downloadBlacklist, List.of(), List.of(), Duration.ofSeconds(5),
+        null, null, null, null, downloadBlacklist, List.of(), List.of(), Duration.ofSeconds(5),
         Duration.ofSeconds(30), 3, Duration.ZERO, 1024 * 1024);
   }
 
@@ -232,7 +232,7 @@ class NetworkCacheTest {
     CacheSettings base = uploader(trustedKeys, server.shacache(), server.shadir());
     CacheSettings whitelisted = new CacheSettings(base.downloadCache(), base.downloadDir(),
         base.uploadCache(), base.uploadDir(), base.signingKey(), base.trustedCertificatesPem(),
-        null, null, List.of(), List.of(), List.of("https://trusted.example/"), base.connectTimeout(),
+        null, null, null, null, List.of(), List.of(), List.of("https://trusted.example/"), base.connectTimeout(),
         base.transferTimeout(), 1, Duration.ZERO, base.maxTarballBytes());
     CacheException notWhitelisted = assertThrows(CacheException.class,
         () -> client(whitelisted).upload(URL, DEBIAN_12, release));
@@ -244,7 +244,7 @@ class NetworkCacheTest {
     CacheSettings base = uploader(trustedKeys, server.shacache(), server.shadir());
     CacheSettings mismatched = new CacheSettings(base.downloadCache(), base.downloadDir(),
         base.uploadCache(), base.uploadDir(), otherKeys.privateKeyPem(), trustedKeys.certificatePem(),
-        null, null, List.of(), List.of(), List.of(), base.connectTimeout(), base.transferTimeout(), 1,
+        null, null, null, null, List.of(), List.of(), List.of(), base.connectTimeout(), base.transferTimeout(), 1,
         Duration.ZERO, base.maxTarballBytes());
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> client(mismatched));
     assertTrue(refused.getMessage().contains("no matching certificate"), refused.getMessage());

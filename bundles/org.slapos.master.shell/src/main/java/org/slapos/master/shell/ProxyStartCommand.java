@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +24,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.servlet.runtime.HttpServiceRuntime;
+import org.osgi.service.servlet.runtime.dto.RequestInfoDTO;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
@@ -36,11 +42,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code slapos proxy start}: configures the master store, the slapproxy endpoints and the HTTP
- * server through Configuration Admin from slapos.cfg and the command line, waits until slapproxy
- * serves, prints {@code Starting slapproxy on URL} and hands the services to the runtime
- * ({@link CommandContext#keepRuntimeRunning()}): they live until the process stops, not as long as
- * this component.
+ * {@code slapos proxy start}: configures the master store, the slapproxy endpoints, the network
+ * cache server and the HTTP server through Configuration Admin from slapos.cfg and the command line,
+ * waits until slapproxy (and the cache) serve, prints {@code Starting slapproxy on URL} and hands the
+ * services to the runtime ({@link CommandContext#keepRuntimeRunning()}): they live until the process
+ * stops, not as long as this component.
+ *
+ * <p>The network cache (bundle {@code org.slapos.cache.server}) is served by the same Jetty and
+ * Servlet Whiteboard as the SLAP endpoints, so it answers on slapproxy's own port at
+ * {@code /shacache} and {@code /shadir}; its servlets' patterns are more specific than the
+ * endpoints' {@code /}, and no SLAP endpoint lives under those two paths.
  */
 @Component(property = {
     SlaposCommand.NAME + "=proxy start",
@@ -61,6 +72,18 @@ public final class ProxyStartCommand implements SlaposCommand {
   static final long READY_TIMEOUT_SECONDS = 120;
   /** Pause between two readiness probes that found the port closed (the listener is being created). */
   private static final long PROBE_PAUSE_MILLIS = 20;
+
+  /** The cache server's configuration PID and key (bundle org.slapos.cache.server, CacheServerConfig). */
+  static final String CACHE_SERVER_PID = "org.slapos.cache.server";
+  static final String CACHE_ROOT_DIRECTORY = "root.directory";
+  /** The names the cache server's servlets carry on the whiteboard (ShacacheServlet, ShadirServlet). */
+  static final String SHACACHE_SERVLET = "slapos-shacache";
+  static final String SHADIR_SERVLET = "slapos-shadir";
+  /** The {@code [slapproxy]} keys of ours: the switch and the directory of the network cache. */
+  static final String NETWORKCACHE_KEY = "networkcache";
+  static final String NETWORKCACHE_DIRECTORY_KEY = "networkcache_directory";
+  /** The default cache directory's name, next to the database file. */
+  static final String DEFAULT_NETWORKCACHE_DIRECTORY = "networkcache";
 
   private static final String USAGE = """
       usage: slapos proxy start [-h] [--cfg CFG] [-u DATABASE_URI] [--port PORT]
@@ -95,6 +118,12 @@ public final class ProxyStartCommand implements SlaposCommand {
   private final CountDownLatch deactivated = new CountDownLatch(1);
   /** How long {@code proxy start} waits for slapproxy to serve before it fails. */
   private final Duration readyTimeout;
+  /**
+   * The Servlet Whiteboard's runtime, which tells when the cache's paths are mapped. Optional: Felix
+   * HTTP registers it only once its server runs, which this command itself brings about.
+   */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  volatile HttpServiceRuntime httpRuntime;
 
   @Activate
   public ProxyStartCommand(@Reference ConfigurationAdmin configurationAdmin) {
@@ -111,9 +140,12 @@ public final class ProxyStartCommand implements SlaposCommand {
     deactivated.countDown();
   }
 
-  /** What {@code proxy start} configures, resolved from slapos.cfg and the command line. */
+  /**
+   * What {@code proxy start} configures, resolved from slapos.cfg and the command line;
+   * {@code networkCache} is the cache server's root directory, or null when it is off.
+   */
   record Plan(Path database, String computerId, String localSoftwareReleaseRoot, String host, int port,
-      String[] softwareProducts, String[] multimaster) {
+      String[] softwareProducts, String[] multimaster, Path networkCache) {
   }
 
   static Plan plan(CommandContext context, Arguments arguments) throws CommandFailure {
@@ -158,7 +190,43 @@ public final class ProxyStartCommand implements SlaposCommand {
       masters.add(PyJson.dumps(multimasterEntry(m)));
     }
     return new Plan(database, computerId, root, host, port, products.toArray(String[]::new),
-        masters.toArray(String[]::new));
+        masters.toArray(String[]::new), networkCacheDirectory(context, file, database));
+  }
+
+  /**
+   * The network cache's root directory, or null when it is off: {@code networkcache = false} turns
+   * it off; {@code networkcache_directory} names it (relative to the working directory, as
+   * {@code database_uri}); by default it is {@code networkcache} next to the database file. SQLite's
+   * in-memory name {@code :memory:} has no "next to": there the cache is off unless a directory is
+   * named.
+   */
+  static Path networkCacheDirectory(CommandContext context, ProxyConfigFile file, Path database)
+      throws CommandFailure {
+    String enabled = file.get(NETWORKCACHE_KEY);
+    if (enabled != null && !parseBoolean(NETWORKCACHE_KEY, enabled)) {
+      return null;
+    }
+    String directory = file.get(NETWORKCACHE_DIRECTORY_KEY);
+    if (directory != null) {
+      return context.workingDirectory().resolve(directory.strip()).normalize();
+    }
+    if (isInMemory(file.get("database_uri"))) {
+      return null;
+    }
+    return database.resolveSibling(DEFAULT_NETWORKCACHE_DIRECTORY);
+  }
+
+  private static boolean isInMemory(String databaseUri) {
+    return databaseUri != null && (databaseUri.strip().equals(":memory:") || databaseUri.strip().startsWith("file::memory:"));
+  }
+
+  /** configparser's booleans. */
+  private static boolean parseBoolean(String key, String value) throws CommandFailure {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "1", "yes", "true", "on" -> true;
+      case "0", "no", "false", "off" -> false;
+      default -> throw new CommandFailure(1, key + " must be true or false, got " + value.strip());
+    };
   }
 
   /** One entry of ProxyConfiguration.MULTIMASTER: the section's settings, absent ones left out. */
@@ -206,9 +274,17 @@ public final class ProxyStartCommand implements SlaposCommand {
     }
     configure(plan);
     String url = "http://" + (plan.host().contains(":") ? "[" + plan.host() + "]" : plan.host()) + ":" + plan.port() + "/";
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
     awaitServing(plan, url);
+    if (plan.networkCache() != null) {
+      awaitNetworkCache(plan, url, deadline);
+    }
     LOG.info("Starting slapproxy on {} (database {})", url, plan.database());
     context.err().println("Starting slapproxy on " + url);
+    if (plan.networkCache() != null) {
+      LOG.info("Network cache on {}shacache and {}shadir (directory {})", url, url, plan.networkCache());
+      context.err().println("Network cache: " + url + "shacache, " + url + "shadir");
+    }
     context.err().flush();
     // The services now belong to the runtime: this command returns, they keep serving until the
     // process is stopped, whatever bundle (this one included) is updated meanwhile.
@@ -254,12 +330,43 @@ public final class ProxyStartCommand implements SlaposCommand {
     }
   }
 
+  /**
+   * Waits until the Servlet Whiteboard maps {@code /shacache/} and {@code /shadir/} to the cache
+   * server's servlets. slapproxy already serves at this point, so the whiteboard dispatches on its
+   * port; the servlets join it once their configuration has reached them.
+   */
+  void awaitNetworkCache(Plan plan, String url, long deadline) throws CommandFailure, InterruptedException {
+    while (true) {
+      HttpServiceRuntime runtime = httpRuntime;
+      if (runtime != null && maps(runtime, "/shacache/", SHACACHE_SERVLET) && maps(runtime, "/shadir/", SHADIR_SERVLET)) {
+        return;
+      }
+      if (deadline - System.nanoTime() <= 0) {
+        throw new CommandFailure(1, "the network cache is not served on " + url + "shacache after "
+            + readyTimeout.toSeconds() + " s; see the log (directory " + plan.networkCache() + ")");
+      }
+      // Wait on the deactivation latch: a stop of this command ends the wait.
+      if (deactivated.await(PROBE_PAUSE_MILLIS, TimeUnit.MILLISECONDS)) {
+        throw new CommandFailure(1, "proxy start was stopped before the network cache served on " + url);
+      }
+    }
+  }
+
+  /** Whether the whiteboard sends requests for {@code path} to the servlet named {@code servletName}. */
+  private static boolean maps(HttpServiceRuntime runtime, String path, String servletName) {
+    RequestInfoDTO info = runtime.calculateRequestInfoDTO(path);
+    return info != null && info.servletDTO != null && servletName.equals(info.servletDTO.name);
+  }
+
   private static boolean isWildcard(String host) {
     return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
   }
 
-  /** Pushes the three configurations; unchanged ones are left alone (no restart). */
-  void configure(Plan plan) throws IOException {
+  /**
+   * Pushes the configurations; unchanged ones are left alone (no restart). With the network cache
+   * off, its configuration is deleted (its servlets go away).
+   */
+  void configure(Plan plan) throws IOException, CommandFailure {
     Hashtable<String, Object> storeProperties = new Hashtable<>();
     storeProperties.put(MasterStore.CONFIG_DATABASE_URI, plan.database().toString());
     storeProperties.put(MasterStore.CONFIG_COMPUTER_ID, plan.computerId());
@@ -267,6 +374,20 @@ public final class ProxyStartCommand implements SlaposCommand {
     update(MasterStore.PID, storeProperties);
 
     update(ProxyConfiguration.PID, proxyProperties(plan));
+
+    Path cache = plan.networkCache();
+    if (cache != null) {
+      try {
+        Files.createDirectories(cache);
+      } catch (IOException | SecurityException e) {
+        throw new CommandFailure(1, "Cannot create the network cache directory " + cache + ": " + e.getMessage(), e);
+      }
+      Hashtable<String, Object> cacheProperties = new Hashtable<>();
+      cacheProperties.put(CACHE_ROOT_DIRECTORY, cache.toString());
+      update(CACHE_SERVER_PID, cacheProperties);
+    } else {
+      delete(CACHE_SERVER_PID);
+    }
 
     update(HTTP_PID, internalHttpProperties());
   }
@@ -320,6 +441,14 @@ public final class ProxyStartCommand implements SlaposCommand {
     }
     configuration.update(properties);
     LOG.info("Configuration {} updated", pid);
+  }
+
+  private void delete(String pid) throws IOException {
+    Configuration configuration = configurationAdmin.getConfiguration(pid, "?");
+    if (configuration.getProperties() != null) {
+      configuration.delete();
+      LOG.info("Configuration {} deleted", pid);
+    }
   }
 
   private static boolean same(Dictionary<String, Object> current, Map<String, Object> wanted) {

@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.servlet.runtime.HttpServiceRuntime;
+import org.osgi.service.servlet.runtime.dto.RequestInfoDTO;
+import org.osgi.service.servlet.runtime.dto.ServletDTO;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.master.api.MasterStore;
 import org.slapos.master.api.ProxyConfiguration;
@@ -48,6 +51,7 @@ class ProxyStartCommandTest {
   static final class FakeConfigurationAdmin {
     final Map<String, Dictionary<String, Object>> properties = new LinkedHashMap<>();
     final Map<String, Integer> updates = new LinkedHashMap<>();
+    final Map<String, Integer> deletes = new LinkedHashMap<>();
 
     ConfigurationAdmin service() {
       return (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -73,6 +77,11 @@ class ProxyStartCommandTest {
               stored.put("service.pid", pid);
               properties.put(pid, stored);
               updates.merge(pid, 1, Integer::sum);
+              yield null;
+            }
+            case "delete" -> {
+              properties.remove(pid);
+              deletes.merge(pid, 1, Integer::sum);
               yield null;
             }
             default -> throw new UnsupportedOperationException(m.getName());
@@ -175,6 +184,27 @@ class ProxyStartCommandTest {
         .getMessage().startsWith("Configuration file does not exist: "));
   }
 
+  /**
+   * A stand-in for the Servlet Whiteboard's runtime: {@code /shacache/...} and {@code /shadir/...}
+   * go to the cache's servlets when {@code cacheMapped}, everything else to slapproxy.
+   */
+  static HttpServiceRuntime whiteboard(boolean cacheMapped) {
+    return (HttpServiceRuntime) Proxy.newProxyInstance(ProxyStartCommandTest.class.getClassLoader(),
+        new Class<?>[] {HttpServiceRuntime.class}, (p, m, a) -> {
+          if (!m.getName().equals("calculateRequestInfoDTO")) {
+            throw new UnsupportedOperationException(m.getName());
+          }
+          String path = (String) a[0];
+          RequestInfoDTO info = new RequestInfoDTO();
+          info.path = path;
+          info.servletDTO = new ServletDTO();
+          info.servletDTO.name = !cacheMapped ? "slapproxy"
+              : path.startsWith("/shacache/") ? ProxyStartCommand.SHACACHE_SERVLET
+              : path.startsWith("/shadir/") ? ProxyStartCommand.SHADIR_SERVLET : "slapproxy";
+          return info;
+        });
+  }
+
   /** A stand-in for slapproxy's listener: answers GET /getRunId with {@code status}. */
   static HttpServer slapproxyAnswering(int status) throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -195,11 +225,14 @@ class ProxyStartCommandTest {
           + "software_product_list = kvm http://kvm/software.cfg\n");
       FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
       ProxyStartCommand command = new ProxyStartCommand(ca.service());
+      command.httpRuntime = whiteboard(true);
       TestContext context = new TestContext(dir);
       // The port is "busy" with the stand-in, so configure once as if a first start had done it.
       command.configure(plan(context, "--cfg", cfg.toString()));
       assertEquals(0, command.run(context, List.of("--cfg", cfg.toString())));
-      assertEquals("Starting slapproxy on http://127.0.0.1:" + port + "/\n", context.stderr());
+      assertEquals("Starting slapproxy on http://127.0.0.1:" + port + "/\n"
+          + "Network cache: http://127.0.0.1:" + port + "/shacache, http://127.0.0.1:" + port + "/shadir\n",
+          context.stderr());
       assertEquals(1, context.keptRunning.get(), "the services are handed to the runtime");
 
       Map<String, Object> storeConfig = FakeConfigurationAdmin.toMap(ca.properties.get(MasterStore.PID));
@@ -215,8 +248,12 @@ class ProxyStartCommandTest {
       Map<String, Object> http = FakeConfigurationAdmin.toMap(ca.properties.get("org.apache.felix.http"));
       assertEquals("0", http.get("org.osgi.service.http.port"), "Felix HTTP's own connector: ephemeral");
       assertEquals("127.0.0.1", http.get("org.apache.felix.http.host"));
-      // The same configuration again changes nothing (no restart of the store or the server).
-      assertEquals(Map.of(MasterStore.PID, 1, ProxyConfiguration.PID, 1, "org.apache.felix.http", 1), ca.updates);
+      Map<String, Object> cache = FakeConfigurationAdmin.toMap(ca.properties.get(ProxyStartCommand.CACHE_SERVER_PID));
+      assertEquals(dir.resolve("networkcache").toString(), cache.get("root.directory"), "next to the database");
+      assertTrue(Files.isDirectory(dir.resolve("networkcache")), "created by proxy start");
+      // The same configuration again changes nothing (no restart of the store, the cache or the server).
+      assertEquals(Map.of(MasterStore.PID, 1, ProxyConfiguration.PID, 1, "org.apache.felix.http", 1,
+          ProxyStartCommand.CACHE_SERVER_PID, 1), ca.updates);
     } finally {
       slapproxy.stop(0);
     }
@@ -281,5 +318,114 @@ class ProxyStartCommandTest {
     TestContext context = new TestContext(dir);
     assertEquals(0, new ProxyStartCommand(new FakeConfigurationAdmin().service()).run(context, List.of("--help")));
     assertTrue(context.stdout().startsWith("usage: slapos proxy start"));
+  }
+
+  @Test
+  void theNetworkCacheIsNextToTheDatabaseByDefault() throws Exception {
+    Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = lib/proxy.db\n");
+    assertEquals(dir.resolve("lib/networkcache"), plan(new TestContext(dir), "--cfg", cfg.toString()).networkCache());
+    Path absolute = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = /srv/slapos/proxy.db\n"
+        + "networkcache = yes\n");
+    assertEquals(Path.of("/srv/slapos/networkcache"), plan(new TestContext(dir), "--cfg", absolute.toString())
+        .networkCache());
+  }
+
+  @Test
+  void networkcacheDirectoryNamesTheCacheRelativeToTheWorkingDirectory() throws Exception {
+    Path relative = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = proxy.db\n"
+        + "networkcache_directory = var/cache\n");
+    assertEquals(dir.resolve("var/cache"), plan(new TestContext(dir), "--cfg", relative.toString()).networkCache());
+    Path absolute = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = proxy.db\n"
+        + "networkcache_directory = /srv/cache\n");
+    assertEquals(Path.of("/srv/cache"), plan(new TestContext(dir), "--cfg", absolute.toString()).networkCache());
+  }
+
+  @Test
+  void anInMemoryDatabaseHasNoCacheUnlessADirectoryIsNamed() throws Exception {
+    Path memory = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = :memory:\n");
+    assertNull(plan(new TestContext(dir), "--cfg", memory.toString()).networkCache());
+    Path named = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = :memory:\n"
+        + "networkcache_directory = cache\n");
+    assertEquals(dir.resolve("cache"), plan(new TestContext(dir), "--cfg", named.toString()).networkCache());
+  }
+
+  @Test
+  void networkcacheFalseTurnsTheServerOffAndDeletesItsConfiguration() throws Exception {
+    Path on = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = proxy.db\n");
+    FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
+    ProxyStartCommand command = new ProxyStartCommand(ca.service());
+    TestContext context = new TestContext(dir);
+    command.configure(plan(context, "--cfg", on.toString()));
+    assertEquals(dir.resolve("networkcache").toString(),
+        ca.properties.get(ProxyStartCommand.CACHE_SERVER_PID).get("root.directory"));
+
+    for (String off : List.of("false", "no", "0", "Off")) {
+      Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = proxy.db\nnetworkcache = " + off
+          + "\nnetworkcache_directory = ignored\n");
+      ProxyStartCommand.Plan plan = plan(context, "--cfg", cfg.toString());
+      assertNull(plan.networkCache(), off);
+      command.configure(plan);
+      assertNull(ca.properties.get(ProxyStartCommand.CACHE_SERVER_PID), off);
+    }
+    assertEquals(1, ca.deletes.get(ProxyStartCommand.CACHE_SERVER_PID), "deleted once, then nothing to delete");
+    assertTrue(Files.notExists(dir.resolve("ignored")));
+
+    Path bad = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = proxy.db\nnetworkcache = maybe\n");
+    assertEquals("networkcache must be true or false, got maybe",
+        assertThrows(CommandFailure.class, () -> plan(context, "--cfg", bad.toString())).getMessage());
+  }
+
+  @Test
+  void withTheCacheOffNoCacheLineIsPrinted() throws Exception {
+    HttpServer slapproxy = slapproxyAnswering(200);
+    try {
+      int port = slapproxy.getAddress().getPort();
+      Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = proxy.db\nport = " + port
+          + "\nnetworkcache = false\n");
+      FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
+      ProxyStartCommand command = new ProxyStartCommand(ca.service());
+      TestContext context = new TestContext(dir);
+      command.configure(plan(context, "--cfg", cfg.toString()));
+      assertEquals(0, command.run(context, List.of("--cfg", cfg.toString())));
+      assertEquals("Starting slapproxy on http://127.0.0.1:" + port + "/\n", context.stderr());
+      assertNull(ca.properties.get(ProxyStartCommand.CACHE_SERVER_PID));
+    } finally {
+      slapproxy.stop(0);
+    }
+  }
+
+  @Test
+  void aCacheDirectoryThatCannotBeCreatedFailsWithOneLine() throws Exception {
+    Files.writeString(dir.resolve("a-file"), "not a directory");
+    Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = proxy.db\n"
+        + "networkcache_directory = a-file/cache\n");
+    FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
+    TestContext context = new TestContext(dir);
+    CommandFailure failure = assertThrows(CommandFailure.class,
+        () -> new ProxyStartCommand(ca.service()).configure(plan(context, "--cfg", cfg.toString())));
+    assertTrue(failure.getMessage().startsWith("Cannot create the network cache directory " + dir.resolve("a-file/cache")),
+        failure.getMessage());
+    assertNull(ca.properties.get(ProxyStartCommand.CACHE_SERVER_PID));
+  }
+
+  @Test
+  void failsWithOneLineWhenTheCacheIsNotMappedInTime() throws Exception {
+    HttpServer slapproxy = slapproxyAnswering(200);
+    try {
+      int port = slapproxy.getAddress().getPort();
+      Path cfg = config("[slapos]\ncomputer_id = c\n[slapproxy]\ndatabase_uri = proxy.db\nport = " + port + "\n");
+      FakeConfigurationAdmin ca = new FakeConfigurationAdmin();
+      ProxyStartCommand command = new ProxyStartCommand(ca.service(), java.time.Duration.ofSeconds(1));
+      command.httpRuntime = whiteboard(false);
+      TestContext context = new TestContext(dir);
+      command.configure(plan(context, "--cfg", cfg.toString()));
+      CommandFailure failure = assertThrows(CommandFailure.class, () -> command.run(context, List.of("--cfg", cfg.toString())));
+      assertEquals("the network cache is not served on http://127.0.0.1:" + port + "/shacache after 1 s; see the log "
+          + "(directory " + dir.resolve("networkcache") + ")", failure.getMessage());
+      assertEquals(0, context.keptRunning.get());
+      assertEquals("", context.stderr());
+    } finally {
+      slapproxy.stop(0);
+    }
   }
 }

@@ -1,2 +1,2 @@
-/** The {@code slapos node ...} commands ({@code node format}). Private to the bundle. */
+/** The {@code slapos node ...} commands ({@code node format}, {@code node software}). Private to the bundle. */
 package org.slapos.node.shell;

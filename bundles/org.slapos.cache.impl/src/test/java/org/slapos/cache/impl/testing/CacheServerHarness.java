@@ -2,6 +2,9 @@ package org.slapos.cache.impl.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,22 +18,45 @@ import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slapos.cache.server.CacheEndpoints;
 import org.slapos.cache.server.CacheReply;
 
 /**
  * The real cache server core ({@link CacheEndpoints}) on a loopback port, served by the JDK's HTTP
- * server the way the servlets serve it inside Felix HTTP: {@code /shacache/*} and {@code /shadir/*}.
+ * server the way the servlets serve it inside Felix HTTP: {@code /shacache/*} and {@code /shadir/*};
+ * over http, or over https requiring a client certificate ({@link #https}).
  */
 public final class CacheServerHarness implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
   public final Path root;
+  private final String scheme;
 
   public CacheServerHarness(Path root) throws IOException {
+    this(root, HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), "http");
+  }
+
+  /** Over https with {@code tls}; the handshake fails unless the client sends a certificate it trusts. */
+  public static CacheServerHarness https(Path root, SSLContext tls) throws IOException {
+    HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+      @Override
+      public void configure(HttpsParameters parameters) {
+        SSLParameters ssl = tls.getDefaultSSLParameters();
+        ssl.setNeedClientAuth(true);
+        parameters.setSSLParameters(ssl);
+      }
+    });
+    return new CacheServerHarness(root, server, "https");
+  }
+
+  private CacheServerHarness(Path root, HttpServer server, String scheme) throws IOException {
     this.root = root;
+    this.server = server;
+    this.scheme = scheme;
     CacheEndpoints endpoints = new CacheEndpoints(root, 64L * 1024 * 1024, 64 * 1024);
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
     server.createContext("/shacache", http -> serve(http, "/shacache",
         (method, path, body) -> endpoints.shacache(method, path, body)));
@@ -40,11 +66,11 @@ public final class CacheServerHarness implements AutoCloseable {
   }
 
   public URI shacache() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/shacache");
+    return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/shacache");
   }
 
   public URI shadir() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/shadir");
+    return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/shadir");
   }
 
   public Path blob(String sha512) {

@@ -25,7 +25,7 @@ import org.slapos.slap.client.tls.ServerTrust;
  * or SEC1 ({@code EC PRIVATE KEY}). The two legacy forms are re-wrapped into PKCS#8 by hand so that no
  * BouncyCastle is needed.
  */
-final class Pem {
+public final class Pem {
 
   private static final Pattern BLOCK = Pattern.compile(
       "-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n(.*?)-----END \\1-----", Pattern.DOTALL);
@@ -50,7 +50,8 @@ final class Pem {
     }
   }
 
-  static PrivateKey readPrivateKey(Path file, String role) throws AuthenticationError {
+  /** The first private key of a PEM file; {@code role} names the file in messages. */
+  public static PrivateKey readPrivateKey(Path file, String role) throws AuthenticationError {
     String text = readText(file, role);
     List<Block> blocks;
     try {

@@ -1,26 +1,20 @@
 package org.slapos.slap.client.internal;
 
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 import org.slapos.slap.api.AuthenticationError;
 import org.slapos.slap.api.ConnectionError;
 import org.slapos.slap.api.ConnectionOptions;
 import org.slapos.slap.api.SlapException;
+import org.slapos.slap.client.tls.ClientCertificate;
 import org.slapos.slap.client.tls.ServerTrust;
 
 /**
@@ -144,73 +138,10 @@ final class Transport {
       throw new AuthenticationError("A client certificate needs both a key file and a certificate file (key="
           + keyFile.map(Path::toString).orElse("none") + ", cert=" + certFile.map(Path::toString).orElse("none") + ")");
     }
-    PrivateKey key = Pem.readPrivateKey(keyFile.get(), "key file");
-    List<X509Certificate> chain = Pem.readCertificates(certFile.get(), "certificate file");
-    if (!sameAlgorithm(key, chain.get(0))) {
-      throw new AuthenticationError("Key file " + keyFile.get() + " (" + key.getAlgorithm()
-          + ") does not match certificate file " + certFile.get() + " (" + chain.get(0).getPublicKey().getAlgorithm() + ")");
-    }
-    return new KeyManager[] {new FixedClientKey(key, chain.toArray(new X509Certificate[0]))};
-  }
-
-  private static boolean sameAlgorithm(PrivateKey key, X509Certificate certificate) {
-    String keyAlgorithm = key.getAlgorithm();
-    String certAlgorithm = certificate.getPublicKey().getAlgorithm();
-    return keyAlgorithm.equals(certAlgorithm)
-        || (isEdwards(keyAlgorithm) && isEdwards(certAlgorithm));
-  }
-
-  private static boolean isEdwards(String algorithm) {
-    return algorithm.equals("EdDSA") || algorithm.equals("Ed25519") || algorithm.equals("Ed448");
-  }
-
-  /**
-   * Always offers the configured certificate, whatever CA names the server lists, as OpenSSL (and so
-   * the Python client) does; the JDK's default key manager would silently send none on a mismatch.
-   */
-  private static final class FixedClientKey extends X509ExtendedKeyManager {
-    private static final String ALIAS = "client";
-    private final PrivateKey key;
-    private final X509Certificate[] chain;
-
-    FixedClientKey(PrivateKey key, X509Certificate[] chain) {
-      this.key = key;
-      this.chain = chain;
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return new String[] {ALIAS};
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      return ALIAS;
-    }
-
-    @Override
-    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-      return ALIAS;
-    }
-
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-      return null;
-    }
-
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      return null;
-    }
-
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-      return ALIAS.equals(alias) ? chain.clone() : null;
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-      return ALIAS.equals(alias) ? key : null;
+    try {
+      return ClientCertificate.read(keyFile.get(), "key file", certFile.get(), "certificate file").keyManagers();
+    } catch (GeneralSecurityException e) {
+      throw new AuthenticationError(e.getMessage(), e);
     }
   }
 }
