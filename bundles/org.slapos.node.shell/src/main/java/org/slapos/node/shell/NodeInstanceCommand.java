@@ -14,6 +14,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
@@ -139,14 +142,24 @@ public final class NodeInstanceCommand implements SlaposCommand {
       .mutuallyExclusive("--all", "--only-cp", "--only")
       .build();
 
-  private final InstanceDeployer deployer;
+  /** Why the command cannot run when the engine is missing from the runtime. */
+  static final String NO_DEPLOYER = "slapos node instance is not available in this runtime: no InstanceDeployer "
+      + "service (bundle org.slapos.grid.instance, with a node supervisor and a promise checker)";
+
+  /**
+   * Optional so that a runtime without the engine (and the supervisor and promise services it needs)
+   * still resolves and answers with one clear line instead of "unknown command".
+   */
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  private volatile InstanceDeployer deployer;
   private final NodeSoftwareCommand.RootProbe rootProbe;
   private final CountDownLatch deactivated = new CountDownLatch(1);
   private final SecureRandom random = new SecureRandom();
 
   @Activate
-  public NodeInstanceCommand(@Reference InstanceDeployer deployer) {
-    this(deployer, NodeSoftwareCommand::runningAsRoot);
+  public NodeInstanceCommand() {
+    this(null, NodeSoftwareCommand::runningAsRoot);
   }
 
   NodeInstanceCommand(InstanceDeployer deployer, NodeSoftwareCommand.RootProbe rootProbe) {
@@ -180,6 +193,10 @@ public final class NodeInstanceCommand implements SlaposCommand {
     }
     options.checkMandatory();
     options.checkFiles();
+    InstanceDeployer engine = deployer;
+    if (engine == null) {
+      throw new CommandFailure(1, NO_DEPLOYER);
+    }
     boolean force = arguments.flag("force") || arguments.flag("all");
     InstanceRunRequest request = new InstanceRunRequest(options.nodeSettings(),
         instanceSettings(options, context.workingDirectory()), options.develop(force), arguments.flag("force_stop"),
@@ -198,7 +215,7 @@ public final class NodeInstanceCommand implements SlaposCommand {
     Path pidFile = options.pidFile(commandLine, PIDFILE_KEY, DEFAULT_PIDFILE);
     InstanceRun run;
     try (PidFileLock lock = PidFileLock.acquire(pidFile, context.err()::println)) {
-      run = deployer.run(request, line -> LOG.info("{}", line));
+      run = engine.run(request, line -> LOG.info("{}", line));
     } catch (GridException e) {
       throw new CommandFailure(1, e.getMessage(), e);
     }

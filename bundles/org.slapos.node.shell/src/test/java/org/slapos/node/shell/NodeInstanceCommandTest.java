@@ -89,7 +89,7 @@ class NodeInstanceCommandTest {
   }
 
   int run(String... args) throws Exception {
-    return new NodeInstanceCommand(deployer).run(context, List.of(args));
+    return new NodeInstanceCommand(deployer, () -> true).run(context, List.of(args));
   }
 
   CommandFailure failure(String... args) {
@@ -236,12 +236,22 @@ class NodeInstanceCommandTest {
   }
 
   @Test
+  void withoutTheEngineInTheRuntimeTheCommandSaysSoInOneLine() throws Exception {
+    NodeInstanceCommand alone = new NodeInstanceCommand(null, () -> true);
+    CommandFailure e = assertThrows(CommandFailure.class, () -> alone.run(context, List.of("--now")));
+    assertEquals(1, e.exitCode());
+    assertEquals(NodeInstanceCommand.NO_DEPLOYER, e.getMessage());
+    assertFalse(Files.exists(pidFile));
+    assertEquals(0, alone.run(context, List.of("--help")), "help needs no engine");
+  }
+
+  @Test
   void helpAndOptionNames() throws Exception {
     assertEquals(0, run("--help"));
     assertTrue(context.stdout().startsWith(NodeInstanceCommand.USAGE + "\nrun instance deployment\n"));
     assertTrue(context.stdout().contains("`pidfile_instance` in slapos section, otherwise\n"
         + "                        defaults to /opt/slapos/slapgrid-cp.pid"), context.stdout());
-    Set<String> names = new NodeInstanceCommand(deployer).optionNames();
+    Set<String> names = new NodeInstanceCommand().optionNames();
     for (String name : List.of("--cfg", "--now", "--buildout-debug", "--force-stop", "--force", "--all", "--only-cp",
         "--only", "--promise-timeout", "--partition-timeout", "--maximum-periodicity")) {
       assertTrue(names.contains(name), name);
