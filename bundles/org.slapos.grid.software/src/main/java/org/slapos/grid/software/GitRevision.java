@@ -29,7 +29,7 @@ class GitRevision {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    if (profile == null || !Files.isRegularFile(profile)) {
+    if (profile == null || !Files.isRegularFile(profile) || !insideCheckout(profile)) {
       return Optional.empty();
     }
     CommandLine command = new CommandLine("git").addArgument("-C").addArgument(profile.getParent().toString(), false)
@@ -46,5 +46,15 @@ class GitRevision {
     }
     String revision = output.toString(StandardCharsets.UTF_8).strip();
     return revision.isEmpty() || revision.contains("\n") ? Optional.empty() : Optional.of(revision);
+  }
+
+  /** A {@code .git} above the profile: checked first so that most releases cost no process. */
+  private static boolean insideCheckout(Path profile) {
+    for (Path directory = profile.toAbsolutePath().getParent(); directory != null; directory = directory.getParent()) {
+      if (Files.exists(directory.resolve(".git"))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -129,6 +129,8 @@ final class ReleaseDirectory {
     Path temporary = Files.createTempFile(target.getParent(), ".tmp-", "");
     try {
       Files.writeString(temporary, text, StandardCharsets.UTF_8);
+      // Readable by all, as the original writes them: partitions read the release's files.
+      Files.setPosixFilePermissions(temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temporary);

@@ -70,6 +70,8 @@ public final class SoftwareReleaseInstaller implements SoftwareInstaller {
   private final NodeAccounts accounts;
   private final GitRevision git;
   private final Clock clock;
+  /** The software root owner's home, looked up once per software root ({@code getent} is a process). */
+  private final Map<Path, Optional<Path>> ownerHome = new java.util.concurrent.ConcurrentHashMap<>();
 
   @Activate
   public SoftwareReleaseInstaller(@Reference SlapConnector connector, @Reference BuildoutRunner buildout,
@@ -101,6 +103,8 @@ public final class SoftwareReleaseInstaller implements SoftwareInstaller {
     List<SoftwareRelease> releases;
     try {
       releases = master.softwareReleases(settings);
+      LOG.debug("Got {} software releases from the master in {} ms", releases.size(),
+          (System.nanoTime() - start) / 1_000_000);
     } catch (SlapException e) {
       throw new GridException("Cannot get the Software Releases of " + settings.computerId() + " from "
           + settings.masterUrl() + ": " + e.getMessage(), e);
@@ -311,7 +315,13 @@ public final class SoftwareReleaseInstaller implements SoftwareInstaller {
   /** The software root owner's {@code ~/.netrc} goes with the build (private downloads); a stale copy goes away. */
   private void copyNetrc(Path softwareRoot, Path releaseDirectory) throws IOException {
     Path target = releaseDirectory.resolve(".netrc");
-    Optional<Path> home = accounts.homeOfOwner(softwareRoot);
+    Optional<Path> home = ownerHome.computeIfAbsent(softwareRoot, root -> {
+      try {
+        return accounts.homeOfOwner(root);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
     Path source = home.map(h -> h.resolve(".netrc")).orElse(null);
     if (source != null && Files.isRegularFile(source) && Files.isReadable(source)) {
       Files.deleteIfExists(target);

@@ -125,6 +125,8 @@ class SoftwareReleaseInstallerTest {
     assertEquals("[buildout]\nextends = " + url + "\nshared-part-list = \nbuild-time-part-list = \n\n",
         Files.readString(directory.resolve("buildout.cfg")));
     assertTrue(Files.isDirectory(directory.resolve("extends-cache")));
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("buildout.cfg"))));
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve(".completed"))));
     RealBuildout.Output hello = RealBuildout.run(List.of(directory.resolve("bin/hello").toString()), directory,
         Duration.ofSeconds(30));
     assertEquals("hello from the node", hello.text().strip());

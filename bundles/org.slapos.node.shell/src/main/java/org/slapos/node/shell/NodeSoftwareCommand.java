@@ -240,7 +240,7 @@ public final class NodeSoftwareCommand implements SlaposCommand {
     context.out().println(totalLine(run));
   }
 
-  /** {@code Processed 3 software releases in 4.2 s (buildout 3.9 s, node 0.3 s)}: the benchmark parses it. */
+  /** {@code Processed 3 software releases in 4.213 s (buildout 3.902 s, node 0.311 s)}: the benchmark parses it. */
   static String totalLine(SoftwareRun run) {
     Duration node = run.total().minus(run.buildout());
     if (node.isNegative()) {
@@ -251,7 +251,7 @@ public final class NodeSoftwareCommand implements SlaposCommand {
   }
 
   private static String seconds(Duration duration) {
-    return String.format(Locale.ROOT, "%.1f", duration.toMillis() / 1000.0);
+    return String.format(Locale.ROOT, "%.3f", duration.toNanos() / 1e9);
   }
 
   private static String firstLine(String message) {

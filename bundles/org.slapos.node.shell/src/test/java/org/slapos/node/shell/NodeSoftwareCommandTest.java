@@ -139,7 +139,7 @@ class NodeSoftwareCommandTest {
     assertFalse(request.garbageCollect());
     assertEquals(List.of(), request.only());
     assertEquals(URL_A + ": built\n" + URL_B + ": up to date\n"
-        + "Processed 2 software releases in 4.2 s (buildout 3.9 s, node 0.3 s)\n", context.stdout());
+        + "Processed 2 software releases in 4.200 s (buildout 3.900 s, node 0.300 s)\n", context.stdout());
     assertEquals(Long.toString(ProcessHandle.current().pid()), installer.lockContentDuringRun,
         "the lock holds this process's pid during the run");
     assertFalse(Files.exists(pidFile), "the lock is released");
@@ -151,7 +151,7 @@ class NodeSoftwareCommandTest {
     Matcher m = Pattern.compile("Processed (\\d+) software releases in ([0-9.]+) s \\(buildout ([0-9.]+) s, node ([0-9.]+) s\\)")
         .matcher(NodeSoftwareCommand.totalLine(run));
     assertTrue(m.matches(), NodeSoftwareCommand.totalLine(run));
-    assertEquals(List.of("0", "12.3", "10.0", "2.3"), List.of(m.group(1), m.group(2), m.group(3), m.group(4)));
+    assertEquals(List.of("0", "12.345", "10.000", "2.345"), List.of(m.group(1), m.group(2), m.group(3), m.group(4)));
   }
 
   @Test
