@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -218,13 +219,16 @@ public final class PartitionDeployer implements InstanceDeployer {
     }
   }
 
-  /** The software type the summary prints, {@code (not ready)} when unknown. */
+  /**
+   * The software type the summary prints, {@code (not ready)} when unknown. Read from the parameters
+   * already received: asking the client would fetch the partition again for every free partition.
+   */
   static String softwareType(ComputerPartition partition) {
-    try {
-      return partition.getType();
-    } catch (SlapException | RuntimeException e) {
-      return "(not ready)";
+    if (partition.getAttributes().get("_parameter_dict") instanceof Map<?, ?> parameters
+        && parameters.get("slap_software_type") != null && !parameters.get("slap_software_type").toString().isEmpty()) {
+      return parameters.get("slap_software_type").toString();
     }
+    return "(not ready)";
   }
 
   /**

@@ -388,10 +388,12 @@ class PartitionDeployerTest {
     Path directory = node.partition("slappart0");
     Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
     RecordedPartition partition = new RecordedPartition("slappart0", "started", url, "1");
+    partition.parameters.remove("slap_software_type");
 
     InstanceRun run = node.run(List.of(partition));
 
     assertEquals(List.of(Action.FAILED), actions(run));
+    assertEquals("(not ready)", run.outcomes().get(0).softwareType(), "no type received: the summary says so");
     assertEquals("Wrong permissions in " + directory.toAbsolutePath() + ": actual permissions are: 0755, wanted are 0750",
         partition.errors.get(0));
     assertEquals(0, node.buildoutRuns.size());

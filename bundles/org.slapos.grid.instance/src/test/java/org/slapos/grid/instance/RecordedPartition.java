@@ -40,6 +40,8 @@ final class RecordedPartition implements ComputerPartition {
     if (timestamp != null) {
       parameters.put("timestamp", timestamp);
     }
+    // As the client: the attributes received hold the parameters (the other getters read them).
+    attributes.put("_parameter_dict", parameters);
   }
 
   @Override
