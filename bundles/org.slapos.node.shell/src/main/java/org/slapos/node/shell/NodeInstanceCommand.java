@@ -28,6 +28,8 @@ import org.slapos.grid.api.GridException;
 import org.slapos.grid.api.InstanceDeployer;
 import org.slapos.grid.api.InstanceRun;
 import org.slapos.grid.api.InstanceRunRequest;
+import org.slapos.grid.api.NodeSettings;
+import org.slapos.supervisor.api.WatchdogCommand;
 import org.slapos.grid.api.InstanceSettings;
 import org.slapos.grid.api.PartitionOutcome;
 import org.slf4j.Logger;
@@ -198,8 +200,10 @@ public final class NodeInstanceCommand implements SlaposCommand {
       throw new CommandFailure(1, NO_DEPLOYER);
     }
     boolean force = arguments.flag("force") || arguments.flag("all");
-    InstanceRunRequest request = new InstanceRunRequest(options.nodeSettings(),
-        instanceSettings(options, context.workingDirectory()), options.develop(force), arguments.flag("force_stop"),
+    NodeSettings node = options.nodeSettings();
+    InstanceSettings instance = instanceSettings(options, context.workingDirectory());
+    instance = withWatchdog(instance, node, context.property(WatchdogCommand.SLAPOS_HOME_PROPERTY).orElse(null));
+    InstanceRunRequest request = new InstanceRunRequest(node, instance, options.develop(force), arguments.flag("force_stop"),
         only(arguments.value("only_cp")), arguments.flag("buildout_debug"));
     long maximalDelay = options.maximalDelaySeconds();
     if (!arguments.flag("now") && maximalDelay > 0) {
@@ -258,8 +262,31 @@ public final class NodeInstanceCommand implements SlaposCommand {
         Duration.ofSeconds(promiseTimeout), timeout, minFreeSpace,
         stringToBoolean("forbid_supervisord_automatic_launch", valueOr(options.get(
             "forbid_supervisord_automatic_launch"), "false")),
-        // No watchdog ships with this node yet: supervisord gets no event listener command.
+        // Filled by withWatchdog when the launcher's home is known.
         "");
+  }
+
+  /**
+   * The watchdog event listener written into supervisord.conf: {@code <slapos.home>/bin/slapos node
+   * watchdog ...}. Without {@code slapos.home} (a runtime not started by bin/slapos) there is no
+   * launcher to name, and supervisord gets no listener.
+   */
+  static InstanceSettings withWatchdog(InstanceSettings instance, NodeSettings node, String slaposHome)
+      throws CommandFailure {
+    if (slaposHome == null || slaposHome.isBlank()) {
+      return instance;
+    }
+    String command;
+    try {
+      command = new WatchdogCommand(WatchdogCommand.slaposExecutable(slaposHome), node.masterUrl(),
+          instance.certificateRepositoryPath(), node.computerId(), node.instanceRoot().toAbsolutePath()).commandLine();
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailure(1, "Cannot write the watchdog command: " + e.getMessage(), e);
+    }
+    return new InstanceSettings(instance.certificateRepositoryPath(), instance.instanceStorageHome(),
+        instance.ipv4GlobalNetwork(), instance.maximumPeriodicity(), instance.promiseTimeout(),
+        instance.partitionTimeout(), instance.instanceMinFreeSpace(), instance.forbidSupervisordAutomaticLaunch(),
+        command);
   }
 
   private static long integer(GridOptions options, String key, String fallback) throws CommandFailure {

@@ -102,6 +102,21 @@ class NodeInstanceCommandTest {
   }
 
   @Test
+  void theWatchdogCommandNamesTheLauncherAndTheNodeAsTheOriginalDoes() throws Exception {
+    InstanceSettings base = InstanceSettings.defaults();
+    org.slapos.grid.api.NodeSettings node = new org.slapos.grid.api.NodeSettings("COMP-1", "http://127.0.0.1:5000/",
+        null, dir.resolve("opt"), Path.of("/srv/slapgrid"), null, List.of(), List.of(), 0, null, null);
+
+    InstanceSettings withWatchdog = NodeInstanceCommand.withWatchdog(base, node, "/opt/slapos-java");
+
+    assertEquals("'/opt/slapos-java/bin/slapos' node watchdog --master-url 'http://127.0.0.1:5000/'  "
+        + "--computer-id 'COMP-1' --instance-root '/srv/slapgrid'", withWatchdog.watchdogCommand());
+    assertEquals(base.promiseTimeout(), withWatchdog.promiseTimeout());
+    assertEquals("", NodeInstanceCommand.withWatchdog(base, node, null).watchdogCommand(),
+        "no launcher home: no listener");
+  }
+
+  @Test
   void plainRunBuildsTheSettingsTakesTheInstanceLockAndPrintsTheSummary() throws Exception {
     assertEquals(0, run("--now"));
     InstanceRunRequest request = request();
