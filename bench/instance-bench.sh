@@ -11,6 +11,7 @@
 # engine's own "Processed N computer partitions in S s". Aim: node instance under 1 s for 100
 # partitions with nothing to do (the Python node takes 1.4 s for 3).
 # Usage: bench/instance-bench.sh [N]
+#   SLAPOS_BENCH_LOGS=DIR keeps the logs (proxy, format, requests, last runs) in DIR for profiling.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 count="${1:-100}"
@@ -71,6 +72,9 @@ cleanup() {
   if [ -n "$proxy_pid" ]; then
     kill "$proxy_pid" 2>/dev/null || true
     wait "$proxy_pid" 2>/dev/null || true
+  fi
+  if [ -n "${SLAPOS_BENCH_LOGS:-}" ]; then
+    mkdir -p "$SLAPOS_BENCH_LOGS" && cp "$work"/*.log "$SLAPOS_BENCH_LOGS/" 2>/dev/null || true
   fi
   rm -rf "$work"
 }
