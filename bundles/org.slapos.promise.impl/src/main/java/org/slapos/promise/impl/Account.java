@@ -19,10 +19,44 @@ record Account(long uid, long gid, String name, String home) {
 
   /** The owner of {@code partition}, with its passwd entry when there is one. */
   static Account ownerOf(Path partition) throws IOException {
-    long uid = ((Number) Files.getAttribute(partition, "unix:uid")).longValue();
-    long gid = ((Number) Files.getAttribute(partition, "unix:gid")).longValue();
-    String[] entry = passwd(uid);
-    return entry == null ? new Account(uid, gid, null, null) : new Account(uid, gid, entry[0], entry[5]);
+    return new Lookup(0).ownerOf(partition);
+  }
+
+  /**
+   * Owner lookups that remember passwd entries for a while: a promise pass over many partitions
+   * would otherwise start a {@code getent} process per partition, even when no promise is due.
+   */
+  static final class Lookup {
+    private record Entry(String[] fields, long expiresAtNanos) {
+    }
+
+    private final long ttlNanos;
+    private final java.util.Map<Long, Entry> entries = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** @param ttlSeconds how long an entry is trusted; 0 looks up every time */
+    Lookup(long ttlSeconds) {
+      this.ttlNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(ttlSeconds);
+    }
+
+    Account ownerOf(Path partition) throws IOException {
+      long uid = ((Number) Files.getAttribute(partition, "unix:uid")).longValue();
+      long gid = ((Number) Files.getAttribute(partition, "unix:gid")).longValue();
+      String[] entry = passwdOf(uid);
+      return entry == null ? new Account(uid, gid, null, null) : new Account(uid, gid, entry[0], entry[5]);
+    }
+
+    private String[] passwdOf(long uid) throws IOException {
+      long now = System.nanoTime();
+      Entry cached = entries.get(uid);
+      if (cached != null && now - cached.expiresAtNanos() < 0) {
+        return cached.fields();
+      }
+      String[] fields = passwd(uid);
+      if (ttlNanos > 0) {
+        entries.put(uid, new Entry(fields, now + ttlNanos));
+      }
+      return fields;
+    }
   }
 
   /** The passwd home of {@code uid}, or {@code null} when it has no entry. */

@@ -106,6 +106,9 @@ final class PromiseEngine {
    * @param javaPromiseThreads runs bundle promises' code, so that one that ignores its interruption
    *     only holds its own thread after its timeout
    */
+  /** Partition owners, their passwd entries remembered for a minute (one getent per user, not per pass). */
+  private final Account.Lookup accounts = new Account.Lookup(60);
+
   PromiseEngine(ObjectMapper json, Settings settings, ExecutorService pool, ExecutorService javaPromiseThreads,
       Clock clock) {
     this.json = json;
@@ -136,7 +139,7 @@ final class PromiseEngine {
     Account account;
     PromiseFiles files;
     try {
-      account = settings.nodeIsRoot() ? Account.ownerOf(directory) : null;
+      account = settings.nodeIsRoot() ? accounts.ownerOf(directory) : null;
       files = new PromiseFiles(json, directory, Ownership.of(account));
       files.prepare();
     } catch (IOException e) {
