@@ -1,7 +1,6 @@
 package org.slapos.tio.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,10 +104,8 @@ class TioReporterComponentTest {
   void anInvalidPartitionReportIsRefusedWithItsLineAndColumn() {
     String badQuantity = PARTITION_REPORT.replace("42.1", "a lot");
     TioException e = assertThrows(TioException.class, () -> reporter.validate(badQuantity, Schema.PARTITION_CONSUMPTION));
-    assertTrue(e.getMessage().startsWith("partition consumption document is invalid at line 7, column "),
-        e.getMessage());
-    assertTrue(e.getMessage().contains("'a lot' is not a valid value for 'float'"), e.getMessage());
-    assertFalse(e.getMessage().contains("\n"));
+    assertEquals("partition consumption document is invalid at line 7, column 31: cvc-datatype-valid.1.2.1: "
+        + "'a lot' is not a valid value for 'float'.", e.getMessage());
 
     String noMovement = "<?xml version=\"1.0\"?><consumption></consumption>";
     e = assertThrows(TioException.class, () -> reporter.movements(noMovement));
@@ -134,9 +131,9 @@ class TioReporterComponentTest {
     reporter.validate(HEADER + diskXml("slappart0", "1.5") + FOOTER, Schema.COMPUTER_CONSUMPTION);
     TioException e = assertThrows(TioException.class,
         () -> reporter.validate(HEADER + FOOTER, Schema.COMPUTER_CONSUMPTION));
-    assertTrue(e.getMessage().startsWith("computer consumption document (journal) is invalid at line 1, column "),
+    assertEquals("computer consumption document (journal) is invalid at line 1, column 370: cvc-complex-type.2.4.b: "
+        + "The content of element 'transaction' is not complete. One of '{arrow, movement}' is expected.",
         e.getMessage());
-    assertTrue(e.getMessage().contains("movement"), e.getMessage());
     String noType = HEADER.replace(" type=\"Sale Packing List\"", "") + diskXml("slappart0", "1") + FOOTER;
     e = assertThrows(TioException.class, () -> reporter.validate(noType, Schema.COMPUTER_CONSUMPTION));
     assertTrue(e.getMessage().contains("'type'"), e.getMessage());
