@@ -37,7 +37,9 @@ public interface TioReporter {
 
   /**
    * The journal of §6.3 for {@code usages}, followed by the movements the {@link UsageContributor}
-   * services give for {@code partitions}, validated against the computer schema.
+   * services give for {@code partitions} (partition by partition, contributors by name) and then for
+   * the node, validated against the computer schema. A contribution that fails, times out or is not
+   * valid TIO is logged and left out; the rest of the journal is still built.
    *
    * @param stopDate written as {@code YYYY-MM-DD at HH:MM:SS}
    * @return the journal, or empty text when there is no movement at all (nothing to send)
