@@ -257,6 +257,10 @@ class NodeReportProcessTest {
     // The report script's usage reaches useComputer; an invalid report is left in place, not sent.
     Path reports = partition.resolve("var/xml_report");
     Files.createDirectories(reports);
+    // The report script writes there as the partition's user: give it what the test (maybe root) created.
+    for (Path created : List.of(partition.resolve("var"), reports)) {
+      Files.setOwner(created, Files.getOwner(partition));
+    }
     Path invalid = Files.writeString(reports.resolve("broken.xml"), "<consumption><movement>");
     int usageLines = proxy.log().split("useComputer from", -1).length - 1;
     SlaposRun report = slapos("node", "report", "--cfg", cfg.toString(), "--now");
