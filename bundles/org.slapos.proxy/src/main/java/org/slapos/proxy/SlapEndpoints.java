@@ -76,7 +76,13 @@ final class SlapEndpoints {
     post("startedComputerPartition", (e, f) -> Reply.text("Ignored"));
     post("stoppedComputerPartition", (e, f) -> Reply.text("Ignored"));
     post("destroyedComputerPartition", this::destroyedComputerPartition);
-    post("useComputer", (e, f) -> Reply.text("Ignored"));
+    post("useComputer", (e, f) -> {
+      // Ignored as by the original proxy; logged so that an operator (and the node report test) sees it arrive.
+      LOG.info("useComputer from {}: {} characters of usage, ignored",
+          String.valueOf(f.optional("computer_id")).replaceAll("\\p{Cntrl}", "?"),
+          java.util.Objects.toString(f.optional("use_string"), "").length());
+      return Reply.text("Ignored");
+    });
     post("loadComputerConfigurationFromXML", this::loadComputerConfiguration);
     post("supplySupply", this::supply);
     post("requestComputerPartition", this::request);
