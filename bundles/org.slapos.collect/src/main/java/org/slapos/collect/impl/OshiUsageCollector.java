@@ -22,8 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.slapos.collect.api.CollectException;
 import org.slapos.collect.api.CollectRequest;
 import org.slapos.collect.api.CollectSummary;
@@ -57,9 +63,13 @@ public final class OshiUsageCollector implements UsageCollector {
   /** Partitions using 1 MiB (in KiB, as du counts) or less are not worth a row, as in the original. */
   private static final double SMALLEST_STORED_KIB = 1024.0;
 
+  /** Partitions whose {@code du} runs at the same time: du waits on the disk more than on the CPU. */
+  static final int DISK_MEASURES_AT_ONCE = 4;
+
   private final SystemInfo system;
   private final Clock clock;
   private final FolderSize folderSize;
+  private final ExecutorService diskMeasures;
 
   @Activate
   public OshiUsageCollector() {
@@ -70,6 +80,17 @@ public final class OshiUsageCollector implements UsageCollector {
     this.system = system;
     this.clock = clock;
     this.folderSize = folderSize;
+    AtomicInteger threads = new AtomicInteger();
+    this.diskMeasures = Executors.newFixedThreadPool(DISK_MEASURES_AT_ONCE, task -> {
+      Thread thread = new Thread(task, "slapos-collect-du-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  @Deactivate
+  void deactivate() {
+    diskMeasures.shutdownNow();
   }
 
   @Override
@@ -86,6 +107,7 @@ public final class OshiUsageCollector implements UsageCollector {
     Map<String, PartitionUser> users = new LinkedHashMap<>();
     request.users().forEach(user -> users.put(user.name(), user));
     List<OSProcess> firstLook = os.getProcesses(process -> users.containsKey(process.getUser()), null, 0);
+    LOG.debug("Found {} partition processes in {} ms", firstLook.size(), millisSince(started));
 
     Path varDirectory = request.instanceRoot().resolve("var");
     Path logDirectory = varDirectory.resolve("data-log");
@@ -114,6 +136,7 @@ public final class OshiUsageCollector implements UsageCollector {
       perUser.computeIfAbsent(first.getUser(), user -> new ArrayList<>()).add(figures(first, last, totalMemory));
     }
     NodeFigures node = node(hardware, processor, firstTicks, memory, os);
+    LOG.debug("Measured processes and node in {} ms", millisSince(started));
 
     List<Path> journals = new ArrayList<>();
     Map<String, Integer> counts = new LinkedHashMap<>();
@@ -125,9 +148,9 @@ public final class OshiUsageCollector implements UsageCollector {
         counts.put(user.name(), processes.size());
       }
       database.commit();
-      for (PartitionUser user : users.values()) {
-        measureDisk(database, request, user, now, date, time);
-      }
+      LOG.debug("Stored the figures in {} ms", millisSince(started));
+      measureDisks(database, request, users.values(), now, date, time);
+      LOG.debug("Measured disk usage in {} ms", millisSince(started));
       archivePastDays(database, logDirectory, date);
       LocalDate today = now.toLocalDate();
       List<String> userNames = List.copyOf(users.keySet());
@@ -151,6 +174,10 @@ public final class OshiUsageCollector implements UsageCollector {
     LOG.info("Collected {} processes of {} partitions in {} ms", perUser.values().stream().mapToInt(List::size).sum(),
         users.size(), elapsed.toMillis());
     return new CollectSummary(date, time, counts, logDirectory.resolve(CollectorDatabase.FILE_NAME), journals, elapsed);
+  }
+
+  private static long millisSince(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
   }
 
   /**
@@ -219,28 +246,50 @@ public final class OshiUsageCollector implements UsageCollector {
         memory.getTotal() - available, available, inBytes, inErrors, inDrops, outBytes, outErrors, 0, disks);
   }
 
-  private void measureDisk(CollectorDatabase database, CollectRequest request, PartitionUser user,
+  /**
+   * {@code du} of every partition due for a measure (none within {@code disk_snapshot_time_cycle}),
+   * {@link #DISK_MEASURES_AT_ONCE} at a time; the rows are written by this thread, the only writer.
+   */
+  private void measureDisks(CollectorDatabase database, CollectRequest request, Iterable<PartitionUser> users,
       LocalDateTime now, String date, String time) throws SQLException {
-    if (!request.disk().enabled() || !Files.isDirectory(user.path())) {
+    if (!request.disk().enabled()) {
       return;
     }
     long cycle = request.disk().cycle().toSeconds();
-    if (cycle > 0) {
-      Optional<String> last = database.lastFolderMeasure(user.name());
-      if (last.isPresent()) {
-        long spent = Duration.between(LocalDateTime.parse(last.get(), DATE_TIME), now).toSeconds();
-        if (spent < cycle) {
-          LOG.debug("Disk usage of {} measured {} s ago: next in {} s", user.name(), spent, cycle - spent);
-          return;
+    Map<PartitionUser, Future<Optional<Double>>> measures = new LinkedHashMap<>();
+    for (PartitionUser user : users) {
+      if (!Files.isDirectory(user.path())) {
+        continue;
+      }
+      if (cycle > 0) {
+        Optional<String> last = database.lastFolderMeasure(user.name());
+        if (last.isPresent()) {
+          long spent = Duration.between(LocalDateTime.parse(last.get(), DATE_TIME), now).toSeconds();
+          if (spent < cycle) {
+            LOG.debug("Disk usage of {} measured {} s ago: next in {} s", user.name(), spent, cycle - spent);
+            continue;
+          }
         }
       }
+      Path pidFile = request.disk().pidFolder().resolve(user.name() + "_disk_size.pid");
+      measures.put(user, diskMeasures.submit(() -> folderSize.measure(user.path(), pidFile)));
     }
-    Path pidFile = request.disk().pidFolder().resolve(user.name() + "_disk_size.pid");
-    Optional<Double> kib = folderSize.measure(user.path(), pidFile);
-    if (kib.isEmpty() || kib.get() <= SMALLEST_STORED_KIB) {
-      return;
+    for (Map.Entry<PartitionUser, Future<Optional<Double>>> measure : measures.entrySet()) {
+      Optional<Double> kib;
+      try {
+        kib = measure.getValue().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        measures.values().forEach(future -> future.cancel(true));
+        return;
+      } catch (ExecutionException e) {
+        LOG.warn("Disk usage of {} not measured", measure.getKey().name(), e.getCause());
+        continue;
+      }
+      if (kib.isPresent() && kib.get() > SMALLEST_STORED_KIB) {
+        database.insertFolder(measure.getKey().name(), kib.get(), date, time);
+      }
     }
-    database.insertFolder(user.name(), kib.get(), date, time);
     database.commit();
   }
 
