@@ -9,7 +9,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -293,14 +292,14 @@ public final class OshiUsageCollector implements UsageCollector {
     database.commit();
   }
 
-  private static void archivePastDays(CollectorDatabase database, Path logDirectory, String today)
+  private void archivePastDays(CollectorDatabase database, Path logDirectory, String today)
       throws SQLException, IOException {
     for (String day : database.unreportedDaysBefore(today)) {
       List<DayArchive.TableDump> dumps = new ArrayList<>();
       for (String table : CollectorDatabase.TABLES) {
         dumps.add(new DayArchive.TableDump(table, database.dayRows(table, day)));
       }
-      Path archive = DayArchive.write(logDirectory, day, dumps, Instant.now().getEpochSecond());
+      Path archive = DayArchive.write(logDirectory, day, dumps, clock.instant().getEpochSecond());
       database.markReported(day);
       database.commit();
       LOG.info("Archived the figures of {} in {}", day, archive);
