@@ -30,7 +30,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,13 +63,6 @@ class NodeReportProcessTest {
 
   @BeforeAll
   static void startProxyAndFormat() throws Exception {
-    // The node runtime holds the report engine only with a TIO reporter (org.slapos.tio.impl); until
-    // both are in runtime/node.bndrun, `node report` answers that it is not available.
-    Path runbundles = Path.of(System.getProperty("slapos.distribution", "../runtime/target/export"))
-        .resolve("node/runbundles.tsv");
-    String bundles = Files.exists(runbundles) ? Files.readString(runbundles) : "";
-    Assumptions.assumeTrue(bundles.contains("org.slapos.grid.report") && bundles.contains("org.slapos.tio.impl"),
-        "the node runtime has no report engine and TIO reporter yet");
     buildout = RealBuildout.install();
     recipeEggs = buildRecipeEgg();
     proxy = ProxyProcess.start(work);

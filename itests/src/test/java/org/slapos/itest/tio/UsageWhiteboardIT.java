@@ -3,7 +3,6 @@ package org.slapos.itest.tio;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.slapos.itest.support.SlaposTestSupport.SERVICE_TIMEOUT_MILLIS;
 import static org.slapos.itest.support.SlaposTestSupport.awaitService;
 
@@ -60,9 +59,8 @@ public class UsageWhiteboardIT {
 
   @Configuration
   public Option[] config() {
-    // The node runtime plus the TIO bundles (not yet in node.bndrun); the example is installed by the test.
-    return SlaposTestSupport.runtime("node", bundle(reactorJar("org.slapos.tio.api").toUri().toString()).start(),
-        bundle(reactorJar("org.slapos.tio.impl").toUri().toString()).start());
+    // The node runtime (it holds the TIO reporter); the example is installed by the test.
+    return SlaposTestSupport.runtime("node");
   }
 
   /** A bundle of this reactor, as built in its module's target directory. */
