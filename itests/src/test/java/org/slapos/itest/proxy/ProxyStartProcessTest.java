@@ -142,12 +142,13 @@ class ProxyStartProcessTest {
   void globalOptionsAfterTheCommandBehaveAsBeforeIt() throws Exception {
     Path after = Files.createDirectories(work.resolve("after"));
     Path log = after.resolve("proxy.log");
-    Running optionsAfter = slapos(after, SlaposTestSupport.freePort(), "proxy", "start", "--cfg", "CFG",
-        "--verbose", "--log-file", log.toString());
     Path before = Files.createDirectories(work.resolve("before"));
-    Running optionsBefore = slapos(before, SlaposTestSupport.freePort(), "--verbose", "proxy", "start", "--cfg", "CFG");
-    // The usual form first, so that a failure of the other one is reported as such.
-    for (Running running : List.of(optionsBefore, optionsAfter)) {
+    // The usual form first, so that a failure of the other one is reported as such. One proxy at a
+    // time: a port picked for one must not be taken meanwhile by the other's own listeners.
+    List<List<String>> forms = List.of(List.of("--verbose", "proxy", "start", "--cfg", "CFG"),
+        List.of("proxy", "start", "--cfg", "CFG", "--verbose", "--log-file", log.toString()));
+    for (int i = 0; i < forms.size(); i++) {
+      Running running = slapos(i == 0 ? before : after, SlaposTestSupport.freePort(), forms.get(i).toArray(String[]::new));
       try (running) {
         awaitPortAcceptsConnections(running);
         assertEquals(200, postComputer(running.port()).statusCode(), running.output());
