@@ -228,8 +228,21 @@ class OshiUsageCollectorTest {
         + "</reference><quantity>" + quantity + "</quantity><price>0.0</price><VAT /><category /></movement>";
   }
 
-  /** The shape node report and the master expect: journal/transaction, its properties, then movements. */
+  /**
+   * The shape node report and the master expect: journal/transaction, its properties, then movements;
+   * and valid against the computer consumption schema that node report checks before sending it.
+   */
   private static void assertJournalShape(byte[] xml) throws Exception {
+    javax.xml.validation.SchemaFactory schemas = javax.xml.validation.SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
+    schemas.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+    schemas.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+    try (java.io.InputStream xsd = org.slapos.tio.impl.TioReporterComponent.class.getResourceAsStream(
+        "computer_consumption.xsd")) {
+      javax.xml.validation.Validator validator = schemas.newSchema(new javax.xml.transform.stream.StreamSource(xsd))
+          .newValidator();
+      validator.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+      validator.validate(new javax.xml.transform.stream.StreamSource(new ByteArrayInputStream(xml)));
+    }
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
     factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);

@@ -33,6 +33,12 @@ final class RecordingSupervisor implements NodeSupervisor {
   }
 
   @Override
+  public List<String> startManagerGroup(SupervisorSettings settings, PartitionPrograms partition, String suffix,
+      java.nio.file.Path programs) {
+    throw new UnsupportedOperationException("node instance starts no manager group");
+  }
+
+  @Override
   public List<String> startPartition(SupervisorSettings settings, PartitionPrograms partition)
       throws SupervisorException {
     calls.add("start " + partition.partitionId());

@@ -402,6 +402,7 @@ public final class PartitionReportEngine implements PartitionReporter {
       return;
     }
     try {
+      startPrerm(listed, destroyer, supervision, progress);
       List<String> busy = busyServices(listed, supervision);
       if (!busy.isEmpty()) {
         String message = "There are running processes into the partition " + listed.id
@@ -438,6 +439,42 @@ public final class PartitionReportEngine implements PartitionReporter {
       tally.failures.add(listed.id + ": " + e.getMessage());
       listed.partition.error(message, null);
     }
+  }
+
+  /**
+   * The prerm manager (§5.11): when destruction is allowed, the programs of {@code etc/prerm} run in
+   * supervisor group {@code <id>-prerm} before the partition is emptied, and the wait list names them
+   * so that destruction waits until they have ended.
+   */
+  private void startPrerm(Listed listed, PartitionDestroyer destroyer, SupervisorSettings supervision,
+      Consumer<String> progress) throws IOException, SupervisorException {
+    Path prerm = listed.directory.resolve("etc").resolve("prerm");
+    // Neither etc nor etc/prerm may be a link the partition planted to point the node elsewhere.
+    if (Files.isSymbolicLink(prerm.getParent()) || !Files.isDirectory(prerm, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> entries = Files.list(prerm)) {
+      if (entries.findAny().isEmpty()) {
+        return;
+      }
+    }
+    if (destroyer.retained(listed.directory)) {
+      return;
+    }
+    java.nio.file.attribute.PosixFileAttributes owner = Files.readAttributes(listed.directory,
+        java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    List<String> names = supervisor.startManagerGroup(supervision, new org.slapos.supervisor.api.PartitionPrograms(
+        listed.id, listed.directory, owner.owner().getName(), owner.group().getName(), listed.directory), "prerm", prerm);
+    Path waitList = listed.directory.resolve(WAIT_SERVICE_LIST);
+    Path temporary = Files.createTempFile(listed.directory, ".wait-service-list-", "");
+    try {
+      Files.writeString(temporary, names.stream().map(name -> name + "\n").collect(java.util.stream.Collectors.joining()));
+      Files.move(temporary, waitList, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+    progress.accept("Partition " + listed.id + ": prerm programs started: " + String.join(", ", names));
   }
 
   /** The processes named in {@code .slapos-report-wait-service-list} that supervisord still runs. */

@@ -212,6 +212,39 @@ class PartitionReportEngineTest {
   }
 
   @Test
+  void prermProgramsRunBeforeDestructionWhichWaitsForThem() throws Exception {
+    Path directory = partition("slappart0", ComputerPartition.STATE_DESTROYED, URL);
+    script(directory.resolve("etc/prerm/cleanup"), "exit 0");
+    supervisor.processes.add(new ProcessInfo("slappart0-prerm", "cleanup", "RUNNING", 42, 0, "pid 42"));
+
+    ReportRun busy = run();
+
+    assertTrue(supervisor.calls.contains("manager slappart0-prerm slappart0-prerm:cleanup"), supervisor.calls.toString());
+    assertEquals("slappart0-prerm:cleanup\n", Files.readString(directory.resolve(PartitionReportEngine.WAIT_SERVICE_LIST)));
+    assertEquals(List.of("slappart0"), busy.waiting());
+    assertTrue(Files.exists(directory.resolve("etc/prerm/cleanup")));
+
+    supervisor.processes.set(0, new ProcessInfo("slappart0-prerm", "cleanup", "EXITED", 0, 0, "exited"));
+    ReportRun done = run();
+
+    assertEquals(List.of("slappart0"), done.destroyed());
+    assertEquals(List.of(), entries(directory));
+  }
+
+  @Test
+  void prermProgramsWaitForTheRetentionLock() throws Exception {
+    Path directory = partition("slappart0", ComputerPartition.STATE_DESTROYED, URL);
+    script(directory.resolve("etc/prerm/cleanup"), "exit 0");
+    Files.writeString(directory.resolve(PartitionDestroyer.RETENTION_DELAY), "1.0");
+
+    ReportRun run = run();
+
+    assertEquals(List.of("slappart0"), run.retained());
+    assertTrue(supervisor.calls.stream().noneMatch(call -> call.startsWith("manager ")), supervisor.calls.toString());
+    assertFalse(Files.exists(directory.resolve(PartitionReportEngine.WAIT_SERVICE_LIST)));
+  }
+
+  @Test
   void reportScriptsRunWithAFreshPathAndTheirFailureIsTold() throws Exception {
     Path directory = partition("slappart0", ComputerPartition.STATE_STARTED, URL);
     String document = CONSUMPTION.replace("\n", "");

@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slapos.supervisor.api.NodeSupervisor;
 import org.slapos.supervisor.api.PartitionPrograms;
 import org.slapos.supervisor.api.ProcessInfo;
+import org.slapos.supervisor.api.SupervisorException;
 import org.slapos.supervisor.api.SupervisorSettings;
 
 /** A node supervisord that records what it is asked and lists the processes a test sets. */
@@ -25,6 +26,19 @@ final class RecordingSupervisor implements NodeSupervisor {
   @Override
   public List<String> startPartition(SupervisorSettings settings, PartitionPrograms partition) {
     throw new UnsupportedOperationException("the report run never starts partitions");
+  }
+
+  @Override
+  public List<String> startManagerGroup(SupervisorSettings settings, PartitionPrograms partition, String suffix,
+      java.nio.file.Path programs) throws SupervisorException {
+    try (java.util.stream.Stream<java.nio.file.Path> entries = java.nio.file.Files.list(programs)) {
+      List<String> names = entries.map(entry -> partition.partitionId() + "-" + suffix + ":" + entry.getFileName())
+          .sorted().toList();
+      calls.add("manager " + partition.partitionId() + "-" + suffix + " " + String.join(",", names));
+      return names;
+    } catch (java.io.IOException e) {
+      throw new SupervisorException(e.getMessage(), e);
+    }
   }
 
   @Override

@@ -32,6 +32,17 @@ public interface NodeSupervisor {
    */
   List<String> startPartition(SupervisorSettings settings, PartitionPrograms partition) throws SupervisorException;
 
+  /**
+   * Writes a manager group {@code <id>-<suffix>} (file {@code <id>-<suffix>.conf}) whose programs are
+   * the entries of {@code programs} (e.g. the partition's {@code etc/prerm}), makes supervisord take
+   * it, and starts the programs that were never started; a group with no entry is removed.
+   *
+   * @param suffix lower-case letters and digits, e.g. {@code prerm}
+   * @return the supervisor names of the group's programs ({@code <id>-<suffix>:<name>})
+   */
+  List<String> startManagerGroup(SupervisorSettings settings, PartitionPrograms partition, String suffix,
+      java.nio.file.Path programs) throws SupervisorException;
+
   /** Removes the partition's main program file and stops its group. */
   void stopPartition(SupervisorSettings settings, String partitionId) throws SupervisorException;
 

@@ -57,6 +57,12 @@ public final class NodeSupervisorComponent implements NodeSupervisor, Supervisor
   }
 
   @Override
+  public List<String> startManagerGroup(SupervisorSettings settings, PartitionPrograms partition, String suffix,
+      java.nio.file.Path programs) throws SupervisorException {
+    return node.startManagerGroup(settings, partition, suffix, programs);
+  }
+
+  @Override
   public void stopPartition(SupervisorSettings settings, String partitionId) throws SupervisorException {
     node.stopPartition(settings, partitionId);
   }

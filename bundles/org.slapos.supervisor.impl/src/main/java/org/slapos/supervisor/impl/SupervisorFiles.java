@@ -86,7 +86,7 @@ final class SupervisorFiles {
     return List.copyOf(programs.values());
   }
 
-  private static List<Program> entries(Path directory, String extension) throws SupervisorException {
+  static List<Program> entries(Path directory, String extension) throws SupervisorException {
     if (!Files.isDirectory(directory)) {
       return List.of();
     }

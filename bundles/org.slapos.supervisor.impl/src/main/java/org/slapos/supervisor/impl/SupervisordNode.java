@@ -339,6 +339,55 @@ final class SupervisordNode implements NodeSupervisor, SupervisorConsole {
   }
 
   @Override
+  public synchronized List<String> startManagerGroup(SupervisorSettings node, PartitionPrograms partition,
+      String suffix, Path programsDirectory) throws SupervisorException {
+    String id = partition.partitionId();
+    checkPartitionId(id);
+    if (!suffix.matches("[a-z][a-z0-9]*")) {
+      throw new SupervisorException("Bad manager group suffix: " + suffix);
+    }
+    String group = id + "-" + suffix;
+    List<SupervisorFiles.Program> programs = SupervisorFiles.entries(programsDirectory, "");
+    Path file = node.programDirectory().resolve(group + ".conf");
+    boolean changed;
+    try {
+      if (programs.isEmpty()) {
+        changed = Files.deleteIfExists(file);
+      } else {
+        changed = SupervisorFiles.updateFile(file,
+            SupervisorFiles.groupConfiguration(group, partition.directory(), programs, runAs(partition)),
+            SupervisorFiles.PRIVATE_FILE);
+      }
+    } catch (IOException e) {
+      throw new SupervisorException("Cannot write the supervisord programs of " + group + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new SupervisorException("Partition " + id + ": " + e.getMessage(), e);
+    }
+    if (changed) {
+      update(node);
+    }
+    List<String> names = programs.stream().map(program -> group + ":" + program.name()).toList();
+    // Only programs never started yet: one that ran and ended must not run again (the original's start == 0).
+    Set<String> neverStarted = new java.util.HashSet<>();
+    for (ProcessInfo process : processes(node)) {
+      if (process.group().equals(group) && process.state().equals("STOPPED")) {
+        neverStarted.add(process.fullName());
+      }
+    }
+    for (String name : names) {
+      if (neverStarted.contains(name)) {
+        try {
+          rpc(node.socket()).startProcess(name, false);
+          LOG.info("Requested start of {}", name);
+        } catch (IOException | XmlRpc.Fault e) {
+          throw new SupervisorException("Cannot start " + name + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return names;
+  }
+
+  @Override
   public synchronized void stopPartition(SupervisorSettings node, String partitionId) throws SupervisorException {
     checkPartitionId(partitionId);
     Path file = node.programDirectory().resolve(partitionId + ".conf");

@@ -167,6 +167,34 @@ class RealSupervisordTest {
   }
 
   @Test
+  void aManagerGroupRunsItsProgramsOnceAndIsRemovedWithThePartition() throws Exception {
+    SupervisorSettings settings = real.instanceRoot("");
+    supervisor.writeNodeConfiguration(settings);
+    supervisor.ensureRunning(settings);
+    PartitionPrograms partition = real.partition(settings, "slappart0");
+    Path prerm = partition.directory().resolve("etc/prerm");
+    real.program(prerm.resolve("cleanup"), "#!/bin/sh\necho cleaned >> cleanup.out\n");
+
+    List<String> names = supervisor.startManagerGroup(settings, partition, "prerm", prerm);
+
+    assertEquals(List.of("slappart0-prerm:cleanup"), names);
+    assertTrue(Files.readString(settings.programDirectory().resolve("slappart0-prerm.conf"))
+        .startsWith("[group:slappart0-prerm]\nprograms=slappart0-prerm_cleanup\n"));
+    awaitState(settings, "slappart0-prerm:cleanup", "EXITED");
+    Path out = partition.directory().resolve("cleanup.out");
+    assertEquals("cleaned\n", readQuietly(out));
+
+    // Asked again (the next report run): a program that already ran is not started again.
+    supervisor.startManagerGroup(settings, partition, "prerm", prerm);
+    assertEquals("EXITED", processes(settings).get("slappart0-prerm:cleanup").state());
+    assertEquals("cleaned\n", readQuietly(out));
+
+    supervisor.removePartition(settings, "slappart0");
+    assertFalse(Files.exists(settings.programDirectory().resolve("slappart0-prerm.conf")));
+    assertFalse(processes(settings).containsKey("slappart0-prerm:cleanup"));
+  }
+
+  @Test
   void partitionWithoutProgramsWritesNothingAndStartsNothing() throws Exception {
     SupervisorSettings settings = real.instanceRoot("");
     supervisor.writeNodeConfiguration(settings);
