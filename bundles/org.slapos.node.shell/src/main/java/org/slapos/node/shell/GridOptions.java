@@ -201,6 +201,37 @@ final class GridOptions {
   }
 
   /**
+   * The checks every grid command makes before its run, in the original's order: root check (exit 5
+   * with the original's message), mandatory options, files that must exist.
+   */
+  void checkRunnable(NodeSoftwareCommand.RootProbe rootProbe) throws CommandFailure {
+    if (rootCheck() && !rootProbe.runningAsRoot()) {
+      throw new CommandFailure(NodeSoftwareCommand.EXIT_NOT_ROOT, NodeSoftwareCommand.NOT_ROOT);
+    }
+    checkMandatory();
+    checkFiles();
+  }
+
+  /**
+   * The original's random start delay (1..{@code maximal_delay} seconds) unless {@code --now}. The
+   * delay is the feature (cron spreads the nodes' load on the master), not a wait for something; it
+   * ends early when {@code stopping} is released (the command's component goes away).
+   */
+  void randomDelay(CommandContext context, boolean now, java.util.concurrent.CountDownLatch stopping, String command)
+      throws CommandFailure, InterruptedException {
+    long maximalDelay = maximalDelaySeconds();
+    if (now || maximalDelay <= 0) {
+      return;
+    }
+    long delay = 1 + (long) (new java.security.SecureRandom().nextDouble() * maximalDelay);
+    context.err().println("Sleeping for " + delay
+        + " seconds. To disable this feature, check --now parameter in slapgrid help.");
+    if (stopping.await(delay, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new CommandFailure(1, command + " interrupted: the runtime is stopping");
+    }
+  }
+
+  /**
    * The upper bound of the random start delay in seconds ({@code maximal_delay}, default 0 = none).
    *
    * @throws CommandFailure exit 1 when it is not a non-negative integer

@@ -1,7 +1,6 @@
 package org.slapos.node.shell;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -9,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -157,7 +155,6 @@ public final class NodeInstanceCommand implements SlaposCommand {
   private volatile InstanceDeployer deployer;
   private final NodeSoftwareCommand.RootProbe rootProbe;
   private final CountDownLatch deactivated = new CountDownLatch(1);
-  private final SecureRandom random = new SecureRandom();
 
   @Activate
   public NodeInstanceCommand() {
@@ -190,11 +187,7 @@ public final class NodeInstanceCommand implements SlaposCommand {
       return exit.report(context);
     }
     GridOptions options = GridOptions.load(context, arguments.value("cfg"), commandLine);
-    if (options.rootCheck() && !rootProbe.runningAsRoot()) {
-      throw new CommandFailure(NodeSoftwareCommand.EXIT_NOT_ROOT, NodeSoftwareCommand.NOT_ROOT);
-    }
-    options.checkMandatory();
-    options.checkFiles();
+    options.checkRunnable(rootProbe);
     InstanceDeployer engine = deployer;
     if (engine == null) {
       throw new CommandFailure(1, NO_DEPLOYER);
@@ -205,17 +198,7 @@ public final class NodeInstanceCommand implements SlaposCommand {
     instance = withWatchdog(instance, node, context.property(WatchdogCommand.SLAPOS_HOME_PROPERTY).orElse(null));
     InstanceRunRequest request = new InstanceRunRequest(node, instance, options.develop(force), arguments.flag("force_stop"),
         only(arguments.value("only_cp")), arguments.flag("buildout_debug"));
-    long maximalDelay = options.maximalDelaySeconds();
-    if (!arguments.flag("now") && maximalDelay > 0) {
-      long delay = 1 + (long) (random.nextDouble() * maximalDelay);
-      context.err().println("Sleeping for " + delay
-          + " seconds. To disable this feature, check --now parameter in slapgrid help.");
-      // The delay is the feature (cron spreads the nodes' load on the master), not a wait for
-      // something; it ends early when the command's component goes away.
-      if (deactivated.await(delay, TimeUnit.SECONDS)) {
-        throw new CommandFailure(1, "node instance interrupted: the runtime is stopping");
-      }
-    }
+    options.randomDelay(context, arguments.flag("now"), deactivated, "node instance");
     Path pidFile = options.pidFile(commandLine, PIDFILE_KEY, DEFAULT_PIDFILE);
     InstanceRun run;
     try (PidFileLock lock = PidFileLock.acquire(pidFile, context.err()::println)) {

@@ -1,12 +1,10 @@
 package org.slapos.node.shell;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -132,7 +130,6 @@ public final class NodeReportCommand implements SlaposCommand {
   private volatile PartitionReporter reporter;
   private final NodeSoftwareCommand.RootProbe rootProbe;
   private final CountDownLatch deactivated = new CountDownLatch(1);
-  private final SecureRandom random = new SecureRandom();
 
   @Activate
   public NodeReportCommand() {
@@ -165,11 +162,7 @@ public final class NodeReportCommand implements SlaposCommand {
       return exit.report(context);
     }
     GridOptions options = GridOptions.load(context, arguments.value("cfg"), commandLine);
-    if (options.rootCheck() && !rootProbe.runningAsRoot()) {
-      throw new CommandFailure(NodeSoftwareCommand.EXIT_NOT_ROOT, NodeSoftwareCommand.NOT_ROOT);
-    }
-    options.checkMandatory();
-    options.checkFiles();
+    options.checkRunnable(rootProbe);
     PartitionReporter engine = reporter;
     if (engine == null) {
       throw new CommandFailure(1, NO_REPORTER);
@@ -181,17 +174,7 @@ public final class NodeReportCommand implements SlaposCommand {
     instance = NodeInstanceCommand.withWatchdog(instance, node,
         context.property(WatchdogCommand.SLAPOS_HOME_PROPERTY).orElse(null));
     ReportRunRequest request = new ReportRunRequest(node, instance);
-    long maximalDelay = options.maximalDelaySeconds();
-    if (!arguments.flag("now") && maximalDelay > 0) {
-      long delay = 1 + (long) (random.nextDouble() * maximalDelay);
-      context.err().println("Sleeping for " + delay
-          + " seconds. To disable this feature, check --now parameter in slapgrid help.");
-      // The delay is the feature (cron spreads the nodes' load on the master), not a wait for
-      // something; it ends early when the command's component goes away.
-      if (deactivated.await(delay, TimeUnit.SECONDS)) {
-        throw new CommandFailure(1, "node report interrupted: the runtime is stopping");
-      }
-    }
+    options.randomDelay(context, arguments.flag("now"), deactivated, "node report");
     Path pidFile = options.pidFile(commandLine, PIDFILE_KEY, DEFAULT_PIDFILE);
     ReportRun run;
     try (PidFileLock lock = PidFileLock.acquire(pidFile, context.err()::println)) {

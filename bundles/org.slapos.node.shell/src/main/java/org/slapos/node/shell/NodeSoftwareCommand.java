@@ -2,7 +2,6 @@ package org.slapos.node.shell;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -153,7 +151,6 @@ public final class NodeSoftwareCommand implements SlaposCommand {
   private final SoftwareInstaller installer;
   private final RootProbe rootProbe;
   private final CountDownLatch deactivated = new CountDownLatch(1);
-  private final SecureRandom random = new SecureRandom();
 
   @Activate
   public NodeSoftwareCommand(@Reference SoftwareInstaller installer) {
@@ -186,25 +183,11 @@ public final class NodeSoftwareCommand implements SlaposCommand {
       return exit.report(context);
     }
     GridOptions options = GridOptions.load(context, arguments.value("cfg"), commandLine);
-    if (options.rootCheck() && !rootProbe.runningAsRoot()) {
-      throw new CommandFailure(EXIT_NOT_ROOT, NOT_ROOT);
-    }
-    options.checkMandatory();
-    options.checkFiles();
+    options.checkRunnable(rootProbe);
     boolean force = arguments.flag("force") || arguments.flag("all") || arguments.flag("develop");
     SoftwareRunRequest request = new SoftwareRunRequest(options.nodeSettings(), options.develop(force),
         only(arguments.value("only_sr")), arguments.flag("buildout_debug"), arguments.flag("garbage_collect"));
-    long maximalDelay = options.maximalDelaySeconds();
-    if (!arguments.flag("now") && maximalDelay > 0) {
-      long delay = 1 + (long) (random.nextDouble() * maximalDelay);
-      context.err().println("Sleeping for " + delay
-          + " seconds. To disable this feature, check --now parameter in slapgrid help.");
-      // The delay is the feature (cron spreads the nodes' load on the master), not a wait for
-      // something; it ends early when the command's component goes away.
-      if (deactivated.await(delay, TimeUnit.SECONDS)) {
-        throw new CommandFailure(1, "node software interrupted: the runtime is stopping");
-      }
-    }
+    options.randomDelay(context, arguments.flag("now"), deactivated, "node software");
     Path pidFile = options.pidFile(commandLine, PIDFILE_KEY, DEFAULT_PIDFILE);
     SoftwareRun run;
     try (PidFileLock lock = PidFileLock.acquire(pidFile, context.err()::println)) {
