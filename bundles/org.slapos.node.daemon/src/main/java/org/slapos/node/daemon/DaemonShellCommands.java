@@ -1,0 +1,158 @@
+package org.slapos.node.daemon;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slapos.config.SlaposConfig;
+import org.slapos.node.daemon.api.LoopRun;
+import org.slapos.node.daemon.api.LoopStatus;
+import org.slapos.node.daemon.api.NodeLoops;
+import org.slapos.supervisor.api.NodeSupervisor;
+import org.slapos.supervisor.api.ProcessInfo;
+import org.slapos.supervisor.api.SupervisorSettings;
+
+/**
+ * The daemon's Gogo commands (scope {@code daemon}), for the remote shell: {@code daemon:state} (partitions,
+ * processes, last promise results, loops), {@code daemon:loops}, {@code daemon:run LOOP} (runs it now and
+ * waits for its end), {@code daemon:pause [LOOP...]} and {@code daemon:resume [LOOP...]} (all loops when
+ * none is named). Text results, one line per item.
+ */
+@Component(configurationPid = NodeLoops.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+    service = DaemonShellCommands.class, property = {
+        "osgi.command.scope=daemon",
+        "osgi.command.function=state",
+        "osgi.command.function=loops",
+        "osgi.command.function=run",
+        "osgi.command.function=pause",
+        "osgi.command.function=resume"})
+public final class DaemonShellCommands {
+  private final NodeLoops loops;
+  private final Path configuration;
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  private volatile NodeSupervisor supervisor;
+
+  @Activate
+  public DaemonShellCommands(@Reference NodeLoops loops, Map<String, Object> properties) {
+    this.loops = loops;
+    this.configuration = Path.of(String.valueOf(properties.get(NodeLoops.CONFIGURATION)));
+  }
+
+  /** The loops, one line each. */
+  public String loops() {
+    StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%-9s %-9s %-8s %5s  %-28s %4s  %s%n", "loop",
+        "interval", "state", "runs", "last run", "exit", "next run"));
+    Instant now = Instant.now();
+    for (LoopStatus loop : loops.loops()) {
+      String interval = loop.interval().isZero() ? "on demand" : loop.interval().toSeconds() + " s";
+      String state = loop.running() ? "running" : loop.paused() ? "paused" : "idle";
+      String last = loop.lastRun().map(run -> run.start().toString().replaceFirst("\\.\\d+Z$", "Z") + " "
+          + seconds(run.duration())).orElse("-");
+      String exit = loop.lastRun().map(run -> Integer.toString(run.exitCode())).orElse("-");
+      String next = loop.nextRun().map(at -> "in " + Math.max(0, Duration.between(now, at).toSeconds()) + " s")
+          .orElse("-");
+      text.append(String.format(Locale.ROOT, "%-9s %-9s %-8s %5d  %-28s %4s  %s%n", loop.name(), interval, state,
+          loop.runs(), last, exit, next));
+    }
+    return text.toString().stripTrailing();
+  }
+
+  /** Runs a loop now and waits for its end. */
+  public String run(String loop) throws InterruptedException {
+    try {
+      LoopRun run = loops.runNow(loop).get();
+      return loop + ": exit " + run.exitCode() + " in " + seconds(run.duration())
+          + (run.message().isEmpty() ? "" : " (" + run.message() + ")");
+    } catch (ExecutionException e) {
+      return loop + ": not run: " + e.getCause().getMessage();
+    }
+  }
+
+  public String pause(String... names) {
+    List<String> chosen = chosen(names);
+    chosen.forEach(loops::pause);
+    return "paused: " + String.join(", ", chosen);
+  }
+
+  public String resume(String... names) {
+    List<String> chosen = chosen(names);
+    chosen.forEach(loops::resume);
+    return "resumed: " + String.join(", ", chosen);
+  }
+
+  private static List<String> chosen(String... names) {
+    return names == null || names.length == 0 ? NodeLoops.LOOP_NAMES : List.of(names);
+  }
+
+  /** Partitions, processes, last promise results and loops. */
+  public String state() throws Exception {
+    SlaposConfig config = SlaposConfig.parse(configuration);
+    String instanceRoot = config.get("slapos", "instance_root", "/srv/slapgrid");
+    StringBuilder text = new StringBuilder();
+    text.append("Node ").append(config.get("slapos", "computer_id", "?")).append(" on ")
+        .append(config.get("slapos", "master_url", "?")).append(" (").append(configuration).append(")\n");
+    text.append("Partitions:\n");
+    List<NodeState.Partition> partitions = NodeState.partitions(Path.of(instanceRoot),
+        config.get("slapformat", "partition_base_name", "slappart"));
+    if (partitions.isEmpty()) {
+      text.append("  none\n");
+    }
+    for (NodeState.Partition partition : partitions) {
+      long failed = partition.promises().stream().filter(NodeState.PromiseResult::failed).count();
+      text.append("  ").append(partition.id()).append("  ")
+          .append(partition.softwareRelease().map(sr -> "release " + sr).orElse("free"))
+          .append(partition.timestamp().map(t -> "  deployed at " + t).orElse(""))
+          .append(partition.promises().isEmpty() ? "" : "  promises: " + (partition.promises().size() - failed)
+              + " ok, " + failed + " failed")
+          .append('\n');
+      for (NodeState.PromiseResult promise : partition.promises()) {
+        text.append("    ").append(promise.failed() ? "FAILED " : "OK     ").append(promise.title())
+            .append(promise.date().isEmpty() ? "" : " at " + promise.date())
+            .append(promise.message().isEmpty() ? "" : ": " + promise.message().lines().findFirst().orElse(""))
+            .append('\n');
+      }
+    }
+    text.append("Processes:\n");
+    text.append(processes(Path.of(instanceRoot)));
+    text.append("Loops:\n");
+    loops().lines().forEach(line -> text.append("  ").append(line).append('\n'));
+    return text.toString().stripTrailing();
+  }
+
+  private String processes(Path instanceRoot) {
+    NodeSupervisor current = supervisor;
+    if (current == null) {
+      return "  unknown: no node supervisor in this runtime\n";
+    }
+    try {
+      List<ProcessInfo> processes = current.processes(new SupervisorSettings(instanceRoot, ""));
+      if (processes.isEmpty()) {
+        return "  none\n";
+      }
+      List<String> lines = new ArrayList<>();
+      for (ProcessInfo process : processes) {
+        lines.add(String.format(Locale.ROOT, "  %-40s %-9s %s", process.fullName(), process.state(),
+            process.description()));
+      }
+      return String.join("\n", lines) + "\n";
+    } catch (Exception e) {
+      return "  unknown: " + e.getMessage() + "\n";
+    }
+  }
+
+  private static String seconds(Duration duration) {
+    return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+  }
+}
