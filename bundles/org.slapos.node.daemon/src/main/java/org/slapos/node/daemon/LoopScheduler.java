@@ -44,6 +44,9 @@ public final class LoopScheduler implements NodeLoops {
   static final Map<String, Duration> DEFAULT_INTERVALS = Map.of("software", Duration.ofSeconds(60), "instance",
       Duration.ofSeconds(60), "report", Duration.ofSeconds(3600), "collect", Duration.ofSeconds(60));
 
+  private static final String BOOT_MARK = "booted";
+  private static final String FRAMEWORK_UUID = "org.osgi.framework.uuid";
+
   private final BundleContext context;
   private final ServiceTracker<SlaposCommand, SlaposCommand> commands;
   private final String configuration;
@@ -70,10 +73,36 @@ public final class LoopScheduler implements NodeLoops {
       return thread;
     });
     executor.setRemoveOnCancelPolicy(true);
-    this.engine = new LoopEngine(intervals, Boolean.parseBoolean(String.valueOf(properties.get(BOOT))), this::execute,
-        Clock.systemUTC(), executor);
+    boolean boot = Boolean.parseBoolean(String.valueOf(properties.get(BOOT))) && !bootedInThisFramework();
+    this.engine = new LoopEngine(intervals, boot, this::execute, Clock.systemUTC(), executor);
     engine.start();
     LOG.info("Node loops started on {}: {}", configuration, intervals);
+  }
+
+  /**
+   * Whether {@code node boot} already succeeded since the framework started: the scheduler is re-created
+   * when a bundle it uses is updated, which is not a reboot. The mark lives in the bundle's data area
+   * (kept across updates) and names the framework instance (a new launch has a new UUID).
+   */
+  private boolean bootedInThisFramework() {
+    java.io.File mark = context.getDataFile(BOOT_MARK);
+    try {
+      return mark != null && mark.isFile()
+          && Files.readString(mark.toPath()).strip().equals(String.valueOf(context.getProperty(FRAMEWORK_UUID)));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void markBooted() {
+    java.io.File mark = context.getDataFile(BOOT_MARK);
+    if (mark != null) {
+      try {
+        Files.writeString(mark.toPath(), String.valueOf(context.getProperty(FRAMEWORK_UUID)));
+      } catch (IOException e) {
+        LOG.warn("Cannot remember that the node booted ({}): a bundle update will boot it again", e.getMessage());
+      }
+    }
   }
 
   /** Every loop's interval: {@code <loop>.interval} seconds, else the original's default. */
@@ -174,6 +203,9 @@ public final class LoopScheduler implements NodeLoops {
       message = "cannot write the loop's log: " + e.getMessage();
     }
     LoopRun run = new LoopRun(loop, start, Instant.now(), code, message);
+    if (loop.equals(BOOT_LOOP) && code == 0) {
+      markBooted();
+    }
     if (code == 0) {
       LOG.info("Loop {} done in {} ms", loop, run.duration().toMillis());
     } else {
