@@ -197,6 +197,19 @@ class ConfigureLocalCommandTest {
   }
 
   @Test
+  void refusesADirectoryUnderAFile() throws Exception {
+    Path file = Files.writeString(home.resolve("plain-file"), "");
+    List<String> args = explicitDirectories("--slapos-buildout-directory", file.resolve("opt").toString());
+    CommandFailure failure = assertThrows(CommandFailure.class,
+        () -> new ConfigureLocalCommand(() -> true).run(context(), args));
+    assertEquals(1, failure.exitCode());
+    assertEquals("--slapos-buildout-directory " + file.resolve("opt") + ": " + file
+        + " is not a directory; choose another directory or run as root", failure.getMessage());
+    assertFalse(Files.exists(home.resolve("etc")));
+    assertFalse(Files.exists(home.resolve(".slapos")));
+  }
+
+  @Test
   void badValuesAreOneLineErrors() {
     for (List<String> args : List.of(List.of("--partition-number", "many"), List.of("--daemon-listen-port", "0"),
         List.of("--ipv4-local-network", "10.0.0.0"), List.of("--interface-name", "eth 0"),
