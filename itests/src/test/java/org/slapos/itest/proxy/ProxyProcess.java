@@ -37,11 +37,20 @@ public final class ProxyProcess implements AutoCloseable {
     Path cfg = workDirectory.resolve("slapos.cfg");
     Files.writeString(cfg, "[slapos]\ncomputer_id = " + COMPUTER_ID + "\nmaster_url = http://127.0.0.1:" + port
         + "/\n\n[slapproxy]\nhost = 127.0.0.1\nport = " + port + "\ndatabase_uri = " + database + "\n");
+    return start(workDirectory, cfg, database, "http://127.0.0.1:" + port + "/");
+  }
+
+  /**
+   * {@code bin/slapos proxy start --cfg CFG} on a configuration written elsewhere (e.g. a standalone
+   * node's {@code etc/slapos.cfg}); returns once it answers at {@code url} (with a trailing slash).
+   */
+  public static ProxyProcess start(Path workDirectory, Path cfg, Path database, String url)
+      throws IOException, InterruptedException {
     Path log = workDirectory.resolve("proxy.log");
     Path slapos = Path.of(System.getProperty("slapos.bin", "../bin/slapos")).toAbsolutePath();
     Process process = new ProcessBuilder(slapos.toString(), "proxy", "start", "--cfg", cfg.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    ProxyProcess proxy = new ProxyProcess(process, database, log, "http://127.0.0.1:" + port + "/");
+    ProxyProcess proxy = new ProxyProcess(process, database, log, url);
     try {
       proxy.awaitReady(Duration.ofSeconds(60));
     } catch (IOException | InterruptedException | RuntimeException e) {
