@@ -3,14 +3,17 @@
 template (Template): renders `input` into `output` (`mode`, octal, default 644), replacing each
   `@@key@@` by the option `replace-key`; a placeholder without its option is an error.
 configuration (Configuration): asks the master for the partition (registerComputerPartition with
-  the [slap-connection] section), settles the address and the port the page is served on and
-  exposes them as options (`ipv4`, `port`, `title`, `url`, `partition-id`); installs them as JSON
-  in `output` for the web server and its promise.
+  the [slap-connection] section), settles the address and the port the page is served on and the
+  page's title, and installs them as JSON in `output` for the web server, its promise and the
+  publication. Options it exposes to other parts: `ipv4`, `port`, `url`, `partition-id` and
+  `fingerprint` (a digest of the JSON: a name that changes with the settings). The title is not
+  exposed: buildout would read a `${` in it as a substitution.
 wrapper (Wrapper): writes a /bin/sh program `output` that execs `command` (one argument per line,
   each quoted for the shell).
-publish (Publish): publishes the options named `connection-<key>` as the partition's connection
+publish (Publish): publishes the `keys` of the JSON object in `file` as the partition's connection
   parameters (setComputerPartitionConnectionXml).
 """
+import hashlib
 import json
 import logging
 import os
@@ -23,7 +26,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ElementTree
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 import zc.buildout
 
@@ -145,7 +148,8 @@ def _value(element, seen):
     tag = element.tag
     text = element.text or ''
     if tag in ('string', 'unicode'):
-        return text
+        # xml_marshaller escapes strings twice: the parser undid one escaping, this undoes the other.
+        return unescape(text)
     if tag in ('int', 'long'):
         return int(text)
     if tag == 'float':
@@ -264,15 +268,20 @@ class Configuration(object):
         parameters = instance_parameters(partition)
         address = choose_ipv4((partition.get('_parameter_dict') or {}).get('ip_list') or [], log)
         port = choose_port(parameters, address, options['port-file'], log)
-        options['partition-id'] = connection['partition-id']
-        options['ipv4'] = address
-        options['port'] = str(port)
-        options['title'] = _clean_title(parameters.get('title', ''))
-        options['url'] = 'http://%s:%d/' % (address, port)
+        self.settings = {
+            'partition-id': connection['partition-id'],
+            'ipv4': address,
+            'port': str(port),
+            'title': _clean_title(parameters.get('title', '')),
+            'url': 'http://%s:%d/' % (address, port),
+        }
+        self.text = json.dumps(self.settings, indent=2, sort_keys=True) + '\n'
+        for key in ('partition-id', 'ipv4', 'port', 'url'):
+            options[key] = self.settings[key]
+        options['fingerprint'] = hashlib.sha256(self.text.encode('utf-8')).hexdigest()[:12]
 
     def install(self):
-        settings = dict((key, self.options[key]) for key in ('partition-id', 'ipv4', 'port', 'title', 'url'))
-        _write(self.options['output'], json.dumps(settings, indent=2, sort_keys=True) + '\n', 0o644)
+        _write(self.options['output'], self.text, 0o644)
         return [self.options['output']]
 
     update = install
@@ -280,16 +289,25 @@ class Configuration(object):
 
 class Publish(object):
     def __init__(self, buildout, name, options):
+        _require(name, options, 'file', 'keys')
         self.name = name
+        self.options = options
         self.connection = buildout['slap-connection']
-        self.parameters = dict((key[len('connection-'):], value) for key, value in options.items()
-                               if key.startswith('connection-'))
-        if not self.parameters:
-            raise zc.buildout.UserError('[%s]: no connection-<key> option to publish' % name)
 
     def install(self):
-        pairs = ''.join('<string>%s</string><string>%s</string>' % (escape(key), escape(value))
-                        for key, value in sorted(self.parameters.items()))
+        try:
+            with open(self.options['file'], encoding='utf-8') as source:
+                values = json.load(source)
+        except (OSError, ValueError) as error:
+            raise zc.buildout.UserError('[%s]: cannot read %s: %s' % (self.name, self.options['file'], error))
+        keys = self.options['keys'].split()
+        missing = [key for key in keys if not isinstance(values.get(key), str)]
+        if missing:
+            raise zc.buildout.UserError('[%s]: %s has no text value for %s'
+                                        % (self.name, self.options['file'], ', '.join(missing)))
+        # Strings escaped twice, as xml_marshaller writes them (its readers unescape twice).
+        pairs = ''.join('<string>%s</string><string>%s</string>' % (escape(escape(key)), escape(escape(values[key])))
+                        for key in sorted(keys))
         body = urllib.parse.urlencode({
             'computer_id': self.connection['computer-id'],
             'computer_partition_id': self.connection['partition-id'],

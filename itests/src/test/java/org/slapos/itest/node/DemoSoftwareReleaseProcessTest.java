@@ -48,6 +48,8 @@ import org.slapos.itest.support.SlaposTestSupport;
  */
 class DemoSoftwareReleaseProcessTest {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
+  /** The title demo-one requests, as its page shows it (escaped for HTML). */
+  private static final String TITLE_IN_PAGE = "My &lt;first&gt; ${page} &amp; &quot;more&quot;";
   private static final Pattern URL = Pattern.compile("\"url\": \"(http://127\\.0\\.0\\.1:(\\d+)/)\"");
 
   @TempDir
@@ -78,8 +80,11 @@ class DemoSoftwareReleaseProcessTest {
     instanceRoot.toFile().setExecutable(true, false);
     Path definition = work.resolve("slapformat-definition.cfg");
     StringBuilder partitions = new StringBuilder("[computer]\naddress = 127.0.0.1/255.0.0.0\n\n");
+    // The second partition's address is not on this machine (TEST-NET-1, as unprivileged format
+    // computes addresses it does not configure): the demo then serves on 127.0.0.1.
+    List<String> addresses = List.of("127.0.0.1/255.0.0.0", "192.0.2.1/255.255.255.255");
     for (int i = 0; i < 2; i++) {
-      partitions.append("[partition_").append(i).append("]\naddress = 127.0.0.1/255.0.0.0\nuser = ")
+      partitions.append("[partition_").append(i).append("]\naddress = ").append(addresses.get(i)).append("\nuser = ")
           .append(System.getProperty("user.name")).append("\nnetwork_interface = lo\npathname = slappart")
           .append(i).append("\n\n");
     }
@@ -194,6 +199,18 @@ class DemoSoftwareReleaseProcessTest {
     }
   }
 
+  private static boolean pageContains(String url, String text) {
+    try {
+      HttpResponse<String> page = get(url);
+      return page.statusCode() == 200 && page.body().contains(text);
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** The instance's published {@code url}, read with {@code slapos service info}. */
   private static String publishedUrl(String reference) throws Exception {
     SlaposRun info = slapos("service", "info", "--cfg", clientCfg.toString(), reference);
@@ -264,7 +281,7 @@ class DemoSoftwareReleaseProcessTest {
     assertTrue(Files.exists(softwareRoot.resolve(md5(url)).resolve("instance.cfg")), output(software));
 
     SlaposRun one = slapos("request", "--cfg", clientCfg.toString(), "demo-one", url, "--parameters",
-        "title=My first page");
+        "title=My <first> ${page} & \"more\"");
     assertEquals(0, one.exitCode(), output(one));
     SlaposRun two = slapos("request", "--cfg", clientCfg.toString(), "demo-two", url);
     assertEquals(0, two.exitCode(), output(two));
@@ -277,12 +294,14 @@ class DemoSoftwareReleaseProcessTest {
     String urlOne = publishedUrl("demo-one");
     String urlTwo = publishedUrl("demo-two");
     assertNotEquals(urlOne, urlTwo, "two instances of the demo must not share a port");
-    assertDemoPage(urlOne, partitionOne, "My first page");
+    assertDemoPage(urlOne, partitionOne, TITLE_IN_PAGE);
     assertDemoPage(urlTwo, partitionTwo, "SlapOS demo");
     assertPromiseGreen(partitionOne);
     assertPromiseGreen(partitionTwo);
+    String log = Files.readString(instanceRoot.resolve(partitionTwo).resolve(".slapgrid/log/instance.log"));
+    assertTrue(log.contains("The partition address 192.0.2.1 is not on this machine: serving on 127.0.0.1"), log);
     SlaposRun info = slapos("service", "info", "--cfg", clientCfg.toString(), "demo-one");
-    assertTrue(info.stdout().contains("\"title\": \"My first page\""), output(info));
+    assertTrue(info.stdout().contains("\"title\": \"My <first> ${page} & \\\"more\\\"\""), output(info));
 
     // A re-deployment keeps the port the partition chose.
     SlaposRun redeploy = slapos("node", "instance", "--cfg", cfg.toString(), "--now", "--force", "--only-cp",
@@ -290,6 +309,16 @@ class DemoSoftwareReleaseProcessTest {
     assertEquals(0, redeploy.exitCode(), output(redeploy));
     assertEquals(urlTwo, publishedUrl("demo-two"));
     assertDemoPage(urlTwo, partitionTwo, "SlapOS demo");
+
+    // A new title: the server restarts with it (its program's name follows the settings), same port.
+    SlaposRun retitle = slapos("request", "--cfg", clientCfg.toString(), "demo-one", url, "--parameters",
+        "title=Second title");
+    assertEquals(0, retitle.exitCode(), output(retitle));
+    SlaposRun retitled = slapos("node", "instance", "--cfg", cfg.toString(), "--now");
+    assertEquals(0, retitled.exitCode(), output(retitled));
+    await("the page shows the new title", () -> pageContains(urlOne, "<title>Second title</title>"));
+    assertEquals(urlOne, publishedUrl("demo-one"));
+    assertPromiseGreen(partitionOne);
 
     // Destroyed: node instance stops the service, node report empties and frees the partition.
     SlaposRun destroy = slapos("request", "--cfg", clientCfg.toString(), "demo-two", url, "--state", "destroyed");
@@ -302,7 +331,7 @@ class DemoSoftwareReleaseProcessTest {
     await("the destroyed instance's page is gone", () -> !answers(urlTwo));
     assertEquals("free", partitionColumn("slap_state", "reference", partitionTwo));
     assertEquals(List.of(), entries(instanceRoot.resolve(partitionTwo)), "the partition directory is emptied");
-    assertDemoPage(urlOne, partitionOne, "My first page");
+    assertDemoPage(urlOne, partitionOne, "Second title");
 
     // The freed partition serves the next instance, on the port its request asks for.
     int requestedPort = SlaposTestSupport.freePort();
