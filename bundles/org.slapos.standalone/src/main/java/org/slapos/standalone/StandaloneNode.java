@@ -89,9 +89,9 @@ record StandaloneNode(Path dataDirectory, Path configurationFile, Path instanceR
     return dataDirectory != null ? "--data-dir " + dataDirectory : "--cfg " + configurationFile;
   }
 
-  /** The standalone runtime of this node, when its pid file names a live {@code slapos} process other than this one. */
+  /** The standalone runtime of this node (maybe this very process), when its pid file names a live {@code slapos} process. */
   Optional<ProcessHandle> runtime() {
-    return liveProcess(pidFile, "slapos").filter(process -> process.pid() != ProcessHandle.current().pid());
+    return liveProcess(pidFile, "slapos");
   }
 
   /** The node supervisord (partitions' services), when its pid file names a live supervisord. */
@@ -112,7 +112,8 @@ record StandaloneNode(Path dataDirectory, Path configurationFile, Path instanceR
     }
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
-        .filter(process -> process.info().commandLine().map(line -> line.contains(marker)).orElse(true));
+        .filter(process -> process.pid() == ProcessHandle.current().pid()
+            || process.info().commandLine().map(line -> line.contains(marker)).orElse(true));
   }
 
   /** Whether this process runs as root (the owner of {@code /proc/self}; no native call). */

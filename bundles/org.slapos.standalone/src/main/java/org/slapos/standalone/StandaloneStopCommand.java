@@ -88,6 +88,10 @@ public final class StandaloneStopCommand implements SlaposCommand {
     }
     StandaloneNode node = locate(context, arguments);
     Optional<ProcessHandle> runtime = node.runtime();
+    if (runtime.isPresent() && runtime.get().pid() == ProcessHandle.current().pid()) {
+      throw new CommandFailure(1, "This runtime is the standalone node of " + node.where()
+          + ": stop it from outside (slapos standalone stop " + node.option() + ") or stop the framework");
+    }
     if (runtime.isPresent()) {
       context.err().println("Stopping the standalone node (pid " + runtime.get().pid() + ") ...");
       runtime.get().destroy();
