@@ -188,6 +188,21 @@ class StandaloneCommandsTest {
   }
 
   @Test
+  void statusSaysWhetherTheNodeRuns() throws Exception {
+    TestContext stopped = new TestContext(work);
+    assertEquals(StandaloneStatusCommand.EXIT_NOT_RUNNING,
+        new StandaloneStatusCommand().run(stopped, List.of("--data-dir", data.toString())));
+    assertTrue(stopped.stdout().startsWith("No standalone node runs on " + data + ".\n"), stopped.stdout());
+    assertEquals(0, start().run(new TestContext(work), List.of("--data-dir", data.toString(), "--port",
+        Integer.toString(freePort()))));
+    TestContext running = new TestContext(work);
+    assertEquals(0, new StandaloneStatusCommand().run(running, List.of("--data-dir", data.toString())));
+    assertTrue(running.stdout().startsWith("Standalone node running (pid " + ProcessHandle.current().pid() + ") in "
+        + data + "\n"), running.stdout());
+    assertTrue(running.stdout().contains("Partitions' services: stopped"), running.stdout());
+  }
+
+  @Test
   void stopTerminatesTheProcessThePidFileNamesAndWaitsForIt() throws Exception {
     // A stand-in for the node's JVM: a live process whose command line names slapos.
     Process node = new ProcessBuilder("sh", "-c", "sleep 60; :", "slapos-standalone-test").start();
