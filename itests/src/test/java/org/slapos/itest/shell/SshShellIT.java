@@ -4,8 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.slapos.itest.support.SlaposTestSupport.SERVICE_TIMEOUT_MILLIS;
 import static org.slapos.itest.support.SlaposTestSupport.awaitService;
 
@@ -58,25 +56,10 @@ public class SshShellIT {
 
   @Configuration
   public Option[] config() {
-    return SlaposTestSupport.runtime("node",
-        mavenBundle("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
-        mavenBundle("org.apache.sshd", "sshd-osgi", "2.20.0"),
-        bundle("reference:" + reactorJar("org.slapos.shell.ssh").toUri()).start());
+    // The daemon runtime, as shipped: it holds the shell bundle, MINA SSHD and Config Admin.
+    return SlaposTestSupport.runtime("daemon");
   }
 
-  /** A bundle of this reactor, as built in its module's target directory. */
-  static Path reactorJar(String symbolicName) {
-    Path target = Path.of("..", "bundles", symbolicName, "target").toAbsolutePath().normalize();
-    try (Stream<Path> files = Files.list(target)) {
-      return files.filter(path -> {
-        String name = path.getFileName().toString();
-        return name.startsWith(symbolicName + "-") && name.endsWith(".jar") && !name.endsWith("-tests.jar")
-            && !name.endsWith("-sources.jar");
-      }).findFirst().orElseThrow(() -> new IllegalStateException("No " + symbolicName + " jar in " + target));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Bundle " + symbolicName + " is not built (" + target + ")", e);
-    }
-  }
 
   @Before
   public void setUp() throws Exception {
