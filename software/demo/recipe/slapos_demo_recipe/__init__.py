@@ -188,9 +188,10 @@ def instance_parameters(partition):
             raise zc.buildout.UserError('instance parameter _ is not JSON: %s' % error)
         if not isinstance(decoded, dict):
             raise zc.buildout.UserError('instance parameter _ is not a JSON object')
-        parameters = decoded
-    return dict((key, value if isinstance(value, str) else json.dumps(value))
-                for key, value in parameters.items() if isinstance(key, str) and value is not None)
+        return dict((key, value if isinstance(value, str) else json.dumps(value))
+                    for key, value in decoded.items() if value is not None)
+    # The master's own entries (ip_list, slave_instance_list, ...) are not strings.
+    return dict((key, value) for key, value in parameters.items() if isinstance(value, str))
 
 
 def _bindable(address, port=0):

@@ -241,6 +241,25 @@ class DemoSoftwareReleaseProcessTest {
     }
   }
 
+  /** The recipes' own unit tests (software/demo/recipe/tests), on the zc.buildout the node uses. */
+  @Test
+  void recipeUnitTestsPass() throws Exception {
+    Path recipe = repository.resolve("software/demo/recipe");
+    ProcessBuilder unittest = new ProcessBuilder("/usr/bin/python3", "-m", "unittest", "discover", "-s", "tests")
+        .directory(recipe.toFile()).redirectErrorStream(true);
+    unittest.environment().put("PYTHONPATH", buildout.launcher.getParent().getParent()
+        .resolve("zc.buildout/site-packages") + ":" + recipe);
+    // No __pycache__ in the source tree.
+    unittest.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+    Process process = unittest.start();
+    process.getOutputStream().close();
+    String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(2, TimeUnit.MINUTES), "the recipe's unit tests did not end");
+    assertEquals(0, process.exitValue(), text);
+    Matcher ran = Pattern.compile("Ran (\\d+) tests?").matcher(text);
+    assertTrue(ran.find() && Integer.parseInt(ran.group(1)) > 0, text);
+  }
+
   @Test
   void setupBuildsOnceAndPrintsTheUrl() throws Exception {
     Path directory = buildout.work.resolve("demo-setup-" + ProcessHandle.current().pid());

@@ -1,86 +1,78 @@
 package org.slapos.itest.support;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.time.Duration;
-import java.util.EnumSet;
-import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * An SSH client for the node's remote shell, as an operator uses it: one connection per command,
- * public-key authentication, the {@code exec} channel. The host key is not checked (the tests
- * generate it).
+ * The node's remote shell reached as an operator reaches it: the OpenSSH client ({@code ssh}),
+ * one connection per command, public-key authentication only, host key not checked (the tests
+ * generate it). MINA stays off the test class path (see itests/pom.xml).
  */
-public final class SshCommand implements AutoCloseable {
-  /** What one remote command gave. */
+public final class SshCommand {
+  /** What one remote command gave; {@code exitStatus} 255 is OpenSSH's "could not connect or log in". */
   public record Result(int exitStatus, String stdout, String stderr) {
     public String output() {
       return stdout + stderr;
     }
   }
 
-  private final SshClient client;
-
-  private SshCommand(SshClient client) {
-    this.client = client;
+  /** A private key file and its {@code .pub}. */
+  public record Key(Path privateKey, String publicLine) {
   }
 
-  public static SshCommand start() {
-    SshClient client = SshClient.setUpDefaultClient();
-    client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-    client.start();
-    return new SshCommand(client);
+  private final Path work;
+
+  public SshCommand(Path work) {
+    this.work = work;
   }
 
-  /** A new ECDSA key pair (ed25519 would need an EdDSA provider). */
-  public static KeyPair newKeyPair() throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(256);
-    return generator.generateKeyPair();
+  /** A new ECDSA key pair made by {@code ssh-keygen}, in {@code work}. */
+  public Key newKey(String name) throws IOException, InterruptedException {
+    Path file = work.resolve(name);
+    Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-C", name, "-f", file.toString())
+        .redirectErrorStream(true).start();
+    keygen.getOutputStream().close();
+    String output = new String(keygen.getInputStream().readAllBytes());
+    if (!keygen.waitFor(30, TimeUnit.SECONDS) || keygen.exitValue() != 0) {
+      throw new IOException("ssh-keygen failed: " + output);
+    }
+    return new Key(file, Files.readString(Path.of(file + ".pub")).strip());
   }
 
-  /** Writes an OpenSSH {@code authorized_keys} file holding the given keys' public halves. */
-  public static void writeAuthorizedKeys(Path file, KeyPair... keys) throws IOException {
+  /** Writes an OpenSSH {@code authorized_keys} file holding the given public keys. */
+  public static void writeAuthorizedKeys(Path file, Key... keys) throws IOException {
     StringBuilder lines = new StringBuilder();
-    for (KeyPair key : keys) {
-      lines.append(PublicKeyEntry.toString(key.getPublic())).append(" operator@test\n");
+    for (Key key : keys) {
+      lines.append(key.publicLine()).append('\n');
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, lines);
   }
 
-  /** Runs one command line on the remote shell and waits for its end. */
-  public Result run(int port, KeyPair key, String command, Duration timeout) throws IOException {
-    try (ClientSession session = client.connect("operator", "127.0.0.1", port).verify(timeout).getSession()) {
-      session.addPublicKeyIdentity(key);
-      session.auth().verify(timeout);
-      try (ChannelExec channel = session.createExecChannel(command)) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        channel.setOut(out);
-        channel.setErr(err);
-        channel.open().verify(timeout);
-        channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
-        Integer status = channel.getExitStatus();
-        return new Result(status == null ? -1 : status, out.toString(StandardCharsets.UTF_8),
-            err.toString(StandardCharsets.UTF_8));
-      }
+  /** Runs one command line on the remote shell at 127.0.0.1:port and waits for its end. */
+  public Result run(int port, Key key, String command) throws IOException, InterruptedException {
+    List<String> line = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-p", Integer.toString(port), "-i",
+        key.privateKey().toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o",
+        "PasswordAuthentication=no", "-o", "KbdInteractiveAuthentication=no", "-o", "StrictHostKeyChecking=no", "-o",
+        "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=20", "operator@127.0.0.1",
+        command));
+    Path out = Files.createTempFile(work, "ssh-out", ".txt");
+    Path err = Files.createTempFile(work, "ssh-err", ".txt");
+    Process ssh = new ProcessBuilder(line).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ssh.getOutputStream().close();
+    if (!ssh.waitFor(120, TimeUnit.SECONDS)) {
+      ssh.destroyForcibly();
+      throw new IOException("ssh '" + command + "' did not end");
     }
-  }
-
-  @Override
-  public void close() {
-    client.stop();
+    try {
+      return new Result(ssh.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
   }
 }

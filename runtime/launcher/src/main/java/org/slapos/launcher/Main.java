@@ -146,6 +146,10 @@ public final class Main {
     // a command (slapos proxy start) configures one. -D system properties below may override.
     config.put("org.apache.felix.http.host", "127.0.0.1");
     config.put("org.osgi.service.http.port", "-1");
+    // Felix File Install always starts a watcher of its own, on ./load unless told otherwise: point it
+    // at an empty directory of the throw-away framework storage, so that only the deploy folder that
+    // `node daemon` configures installs anything.
+    config.put("felix.fileinstall.dir", storage.resolve("fileinstall-unused").toString());
     // Pass slapos.* system properties (e.g. -Dslapos.configuration=...) to the framework.
     System.getProperties().stringPropertyNames().stream()
         .filter(name -> name.startsWith("slapos.") || name.startsWith("org.osgi.service.http")

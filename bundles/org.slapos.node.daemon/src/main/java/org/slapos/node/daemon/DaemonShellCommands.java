@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -36,8 +40,11 @@ import org.slapos.supervisor.api.SupervisorSettings;
         "osgi.command.function=loops",
         "osgi.command.function=run",
         "osgi.command.function=pause",
-        "osgi.command.function=resume"})
+        "osgi.command.function=resume",
+        "osgi.command.function=update"})
 public final class DaemonShellCommands {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DaemonShellCommands.class);
+  private final BundleContext bundleContext;
   private final NodeLoops loops;
   private final Path configuration;
   @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -45,7 +52,8 @@ public final class DaemonShellCommands {
   private volatile NodeSupervisor supervisor;
 
   @Activate
-  public DaemonShellCommands(@Reference NodeLoops loops, Map<String, Object> properties) {
+  public DaemonShellCommands(BundleContext bundleContext, @Reference NodeLoops loops, Map<String, Object> properties) {
+    this.bundleContext = bundleContext;
     this.loops = loops;
     this.configuration = Path.of(String.valueOf(properties.get(NodeLoops.CONFIGURATION)));
   }
@@ -94,6 +102,60 @@ public final class DaemonShellCommands {
 
   private static List<String> chosen(String... names) {
     return names == null || names.length == 0 ? NodeLoops.LOOP_NAMES : List.of(names);
+  }
+
+  /** Updates a bundle from its location, then refreshes it and its dependents; see {@link #update(long, String)}. */
+  public String update(long id) throws BundleException {
+    return update(id, null);
+  }
+
+  /**
+   * Updates a bundle (from {@code location}, a URL, when given) and refreshes it with its dependents, in a
+   * thread of its own: Gogo's {@code update} leaves the old revision wired until a {@code refresh}, and
+   * when the bundle serves the shell (SCR, Gogo, SSHD) the session that would type {@code refresh} is gone.
+   */
+  public String update(long id, String location) throws BundleException {
+    Bundle bundle = bundleContext.getBundle(id);
+    if (bundle == null) {
+      throw new BundleException("no bundle " + id);
+    }
+    if (id == 0) {
+      throw new BundleException("the framework is not updated from the shell: restart the daemon");
+    }
+    String name = bundle.getSymbolicName() + " " + bundle.getVersion();
+    FrameworkWiring wiring = bundleContext.getBundle(0).adapt(FrameworkWiring.class);
+    boolean lazy = bundle.getState() == Bundle.STARTING;
+    boolean started = lazy || bundle.getState() == Bundle.ACTIVE;
+    Thread updater = new Thread(() -> {
+      try {
+        if (location == null) {
+          bundle.update();
+        } else {
+          try (java.io.InputStream in = java.net.URI.create(location).toURL().openStream()) {
+            bundle.update(in);
+          }
+        }
+      } catch (BundleException e) {
+        // The new revision is in place but could not start beside the old one (a singleton, a native
+        // library): the refresh below retires the old revision, then the bundle is started again.
+        LOG.warn("Bundle {} updated, not restarted yet: {}", name, e.getMessage());
+      } catch (java.io.IOException | RuntimeException e) {
+        LOG.error("Updating bundle {} failed: {}", name, e.getMessage(), e);
+        return;
+      }
+      wiring.refreshBundles(java.util.List.of(bundle), event -> {
+        try {
+          if (started && (bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) == 0) {
+            bundle.start(lazy ? Bundle.START_ACTIVATION_POLICY : 0);
+          }
+          LOG.info("Bundle {} updated and refreshed", name);
+        } catch (BundleException | RuntimeException e) {
+          LOG.error("Bundle {} updated but does not start again: {}", name, e.getMessage(), e);
+        }
+      });
+    }, "slapos-bundle-update-" + id);
+    updater.start();
+    return "updating " + name + " (" + id + ") and refreshing its dependents; a shell served by it reconnects";
   }
 
   /** Partitions, processes, last promise results and loops. */

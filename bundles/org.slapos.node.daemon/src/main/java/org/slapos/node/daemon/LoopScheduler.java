@@ -45,6 +45,8 @@ public final class LoopScheduler implements NodeLoops {
       Duration.ofSeconds(60), "report", Duration.ofSeconds(3600), "collect", Duration.ofSeconds(60));
 
   private static final String BOOT_MARK = "booted";
+  /** How long a run waits for its command to come back (bundle update) before it counts as missing. */
+  private static final Duration COMMAND_PATIENCE = Duration.ofSeconds(10);
   private static final String FRAMEWORK_UUID = "org.osgi.framework.uuid";
 
   private final BundleContext context;
@@ -215,7 +217,35 @@ public final class LoopScheduler implements NodeLoops {
     return run;
   }
 
+  /**
+   * The command, waiting a little when it is missing: right after a bundle update the scheduler can be
+   * back before the command components are.
+   */
   private SlaposCommand command(String name) {
+    SlaposCommand command = registeredCommand(name);
+    if (command != null) {
+      return command;
+    }
+    try {
+      ServiceTracker<SlaposCommand, SlaposCommand> one = new ServiceTracker<>(context,
+          context.createFilter("(&(objectClass=" + SlaposCommand.class.getName() + ")(" + SlaposCommand.NAME + "="
+              + name + "))"), null);
+      one.open();
+      try {
+        one.waitForService(COMMAND_PATIENCE.toMillis());
+      } finally {
+        one.close();
+      }
+    } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    return registeredCommand(name);
+  }
+
+  private SlaposCommand registeredCommand(String name) {
     try {
       ServiceReference<SlaposCommand>[] references = commands.getServiceReferences();
       if (references == null) {
