@@ -21,11 +21,14 @@ record DaemonSection(boolean boot, int softwareInterval, int instanceInterval, i
   /** The remote shell's default port (the SSH console's own default). */
   static final int SSH_PORT = 2222;
 
-  /** A node set up by {@code configure local}: the original's cron intervals. */
-  static DaemonSection node(boolean boot, Path logDirectory, Path deployDirectory, Path sshDirectory) {
-    return new DaemonSection(boot, NODE_SOFTWARE_INTERVAL, NODE_INSTANCE_INTERVAL, NODE_REPORT_INTERVAL,
-        NODE_COLLECT_INTERVAL, logDirectory, deployDirectory, "127.0.0.1", SSH_PORT,
-        sshDirectory.resolve("authorized_keys"), sshDirectory.resolve("ssh_host_key"));
+  /**
+   * A node set up by {@code configure local}: the original's cron intervals. An unprivileged node
+   * neither boots (nothing of the host to restore) nor collects ({@code node collect} needs root).
+   */
+  static DaemonSection node(boolean privileged, Path logDirectory, Path deployDirectory, Path sshDirectory) {
+    return new DaemonSection(privileged, NODE_SOFTWARE_INTERVAL, NODE_INSTANCE_INTERVAL, NODE_REPORT_INTERVAL,
+        privileged ? NODE_COLLECT_INTERVAL : 0, logDirectory, deployDirectory, "127.0.0.1", SSH_PORT,
+        sshDirectory.resolve("authorized_keys"), sshDirectory.resolve("host_key"));
   }
 
   /**
@@ -35,7 +38,7 @@ record DaemonSection(boolean boot, int softwareInterval, int instanceInterval, i
    */
   static DaemonSection standalone(Path dataDirectory) {
     return new DaemonSection(false, 2, 2, 10, 0, dataDirectory.resolve("var/log"), dataDirectory.resolve("deploy"),
-        "127.0.0.1", 0, dataDirectory.resolve("etc/ssh/authorized_keys"), dataDirectory.resolve("etc/ssh/ssh_host_key"));
+        "127.0.0.1", 0, dataDirectory.resolve("etc/ssh/authorized_keys"), dataDirectory.resolve("etc/ssh/host_key"));
   }
 
   void writeTo(IniText ini) {
@@ -48,7 +51,7 @@ record DaemonSection(boolean boot, int softwareInterval, int instanceInterval, i
         .key("collect_interval", collectInterval)
         .key("log_directory", logDirectory)
         .key("deploy_directory", deployDirectory)
-        .comment("Remote shell (SSH) on loopback; it starts only once ssh_authorized_keys names a file of public keys.")
+        .comment("Remote shell (SSH) on loopback; it starts only once the authorized keys file below exists.")
         .key("ssh_host", sshHost)
         .key("ssh_port", sshPort)
         .commentedKey("ssh_authorized_keys", sshAuthorizedKeys)

@@ -131,6 +131,7 @@ class ConfigureLocalCommandTest {
     assertEquals("10.0.0.0/16", node.require("slapformat", "ipv4_local_network"));
     assertEquals("http://127.0.0.1:8080", node.require("slapos", "master_url"));
     assertEquals(Optional.of(false), node.getStrictBoolean("daemon", "boot"));
+    assertEquals("0", node.require("daemon", "collect_interval"), "node collect needs root");
     assertTrue(Files.isRegularFile(base.resolve("etc/slapos-proxy.cfg")));
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(base.resolve("opt/slapos/log"))));
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".slapos"))));
