@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +56,43 @@ class PythonClientReplayTest {
     try (ProxyProcess proxy = ProxyProcess.start(work, layout.configurationFile(), layout.databaseFile(),
         layout.masterUrl() + "/")) {
       replay(proxy.url());
+    }
+  }
+
+  /**
+   * The same exchanges against a whole standalone node ({@code bin/slapos standalone start}: proxy
+   * and node loops in one process), as a Python client would talk to it.
+   */
+  @Test
+  void pythonClientRequestsGetTheCapturedAnswersFromAStandaloneNode() throws Exception {
+    Path data = work.resolve("standalone");
+    if ("root".equals(System.getProperty("user.name"))) {
+      // As root the partitions run as nobody, who must traverse the data directory's parents.
+      work.toFile().setExecutable(true, false);
+      work.toFile().setReadable(true, false);
+    }
+    int port = SlaposTestSupport.freePort();
+    Path slapos = Path.of(System.getProperty("slapos.bin", "../bin/slapos")).toAbsolutePath();
+    Path log = work.resolve("standalone.log");
+    Process node = new ProcessBuilder(slapos.toString(), "standalone", "start", "--data-dir", data.toString(),
+        "--port", Integer.toString(port), "--partitions", "3", "--computer-id", "local_computer")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    node.getOutputStream().close();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (!Files.readString(log).contains("standalone stop")) {
+        assertTrue(node.isAlive(), "standalone start ended: " + Files.readString(log));
+        assertTrue(System.nanoTime() < deadline, "standalone start did not finish: " + Files.readString(log));
+        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+      }
+      replay("http://127.0.0.1:" + port + "/");
+    } finally {
+      Process stop = new ProcessBuilder(slapos.toString(), "standalone", "stop", "--data-dir", data.toString())
+          .redirectErrorStream(true).redirectOutput(work.resolve("stop.log").toFile()).start();
+      stop.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
+      if (!node.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        node.destroyForcibly();
+      }
     }
   }
 

@@ -94,6 +94,7 @@ public final class NodeFormatCommand implements SlaposCommand {
       context.err().println("Dry run: " + result.changes().size() + " change(s) listed, none made; nothing posted.");
       return 0;
     }
+    appendToFormatLog(context, request, result);
     String masterUrl = request.options().get("master_url");
     context.err().println("Posting information to '" + masterUrl + "'");
     try {
@@ -123,6 +124,34 @@ public final class NodeFormatCommand implements SlaposCommand {
     }
     context.err().println("slapos successfully prepared the computer.");
     return 0;
+  }
+
+  /**
+   * {@code [slapformat] log_file}: the changes this run made, appended in the original's log layout
+   * ({@code [time] LEVEL    message}). The original sends its whole log there when no global
+   * {@code --log-file} is given; here the file gets the changes, whatever {@code --log-file} says.
+   */
+  static void appendToFormatLog(CommandContext context, FormatRequest request, FormatResult result) {
+    String logFile = request.options().get("log_file");
+    if (logFile == null || logFile.isBlank()) {
+      return;
+    }
+    java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+    String now = java.time.LocalDateTime.now().format(time);
+    StringBuilder lines = new StringBuilder();
+    for (String change : result.changes()) {
+      lines.append('[').append(now).append("] INFO     ").append(change).append('\n');
+    }
+    lines.append('[').append(now).append("] INFO     Computer ").append(result.computer().reference)
+        .append(" formatted: ").append(result.changes().size()).append(" change(s)\n");
+    java.nio.file.Path path = request.workingDirectory().resolve(logFile);
+    try {
+      java.nio.file.Files.createDirectories(path.toAbsolutePath().getParent());
+      java.nio.file.Files.writeString(path, lines, java.nio.charset.StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      context.err().println("Cannot write the format log " + path + ": " + e.getMessage());
+    }
   }
 
   /** slapos.cfg located as every node command does, merged with the command line. */

@@ -107,6 +107,19 @@ class NodeFormatCommandTest {
   }
 
   @Test
+  void theChangesAreAppendedToTheFormatLogFile() throws Exception {
+    Files.writeString(dir.resolve("slapos.cfg"), Files.readString(dir.resolve("slapos.cfg"))
+        + "log_file = log/slapos-node-format.log\n");
+    assertEquals(0, command().run(context, List.of("--now")));
+    assertEquals(0, command().run(context, List.of("--now")));
+    List<String> lines = Files.readAllLines(dir.resolve("log/slapos-node-format.log"));
+    assertEquals(4, lines.size(), lines.toString());
+    assertTrue(lines.get(0).matches("\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3}\\] INFO     useradd slapuser0"),
+        lines.get(0));
+    assertTrue(lines.get(1).endsWith("formatted: 1 change(s)"), lines.get(1));
+  }
+
+  @Test
   void dryRunPrintsAndDoesNotPost() throws Exception {
     assertEquals(0, command().run(context, List.of("--now", "-n")));
     assertTrue(received.get().dryRun());
