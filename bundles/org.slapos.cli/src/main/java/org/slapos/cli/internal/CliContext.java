@@ -33,8 +33,16 @@ record CliContext(
   /** The context of this JVM process: its streams, environment and directories. */
   static CliContext ofProcess(boolean debug, int verbosity, Function<String, String> properties) {
     return new CliContext(System.out, System.err, System.in, System.getenv(),
-        Path.of("").toAbsolutePath(), Path.of(System.getProperty("user.home")), debug, verbosity,
-        System.console() != null, properties);
+        Path.of("").toAbsolutePath(), home(System.getenv()), debug, verbosity, System.console() != null, properties);
+  }
+
+  /**
+   * The user's home as Python's {@code os.path.expanduser('~')} finds it: {@code $HOME} when set (the
+   * JVM's {@code user.home} comes from the password database and ignores it), else {@code user.home}.
+   */
+  static Path home(java.util.Map<String, String> environment) {
+    String home = environment.get("HOME");
+    return home != null && !home.isEmpty() ? Path.of(home) : Path.of(System.getProperty("user.home"));
   }
 
   /** The context of this process, where {@link #keepRuntimeRunning()} runs {@code keepRuntimeRunningAction}. */

@@ -185,7 +185,7 @@ public final class LoopScheduler implements NodeLoops {
         out.println("[" + start + "] slapos " + name + " " + String.join(" ", arguments(loop, configuration)));
       }
       LoopContext loopContext = new LoopContext(out, out, System.getenv(), Path.of(System.getProperty("user.dir")),
-          Path.of(System.getProperty("user.home")), context::getProperty);
+          home(), context::getProperty);
       try {
         code = command.run(loopContext, arguments(loop, configuration));
       } catch (CommandFailure failure) {
@@ -263,6 +263,12 @@ public final class LoopScheduler implements NodeLoops {
     } catch (IllegalStateException e) {
       return null;
     }
+  }
+
+  /** {@code $HOME} when set, as the command line's context (and Python) take it, else {@code user.home}. */
+  private static Path home() {
+    String home = System.getenv("HOME");
+    return home != null && !home.isEmpty() ? Path.of(home) : Path.of(System.getProperty("user.home"));
   }
 
   private OutputStream logSink(String loop) throws IOException {
