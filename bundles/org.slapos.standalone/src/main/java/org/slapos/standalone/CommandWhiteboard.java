@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.ComponentServiceObjects;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
@@ -13,15 +17,19 @@ import org.slapos.command.api.SlaposCommand;
  * The {@code slapos} commands of this runtime, by their {@link SlaposCommand#NAME}, fed by a command
  * component's dynamic reference: the standalone commands run the other commands ({@code proxy start},
  * {@code node format}, {@code node daemon}...) in the same JVM through it. Each run gets its own
- * service object and gives it back afterwards, as the command line does.
+ * service object and gives it back afterwards, as the command line does. A component of this bundle
+ * (a service of its private package) that the standalone commands share.
  */
-final class CommandWhiteboard {
+@Component(service = CommandWhiteboard.class)
+public final class CommandWhiteboard {
   /** How long a run waits for a command that is not registered yet (its bundle still starting). */
   static final long REGISTRATION_TIMEOUT_SECONDS = 30;
 
   private final Map<String, ComponentServiceObjects<SlaposCommand>> commands = new HashMap<>();
 
-  synchronized void add(ComponentServiceObjects<SlaposCommand> objects, Map<String, Object> properties) {
+  @Reference(service = SlaposCommand.class, cardinality = ReferenceCardinality.MULTIPLE,
+      policy = ReferencePolicy.DYNAMIC)
+  synchronized void addCommand(ComponentServiceObjects<SlaposCommand> objects, Map<String, Object> properties) {
     Object name = properties.get(SlaposCommand.NAME);
     if (name instanceof String text) {
       commands.put(text, objects);
@@ -30,7 +38,11 @@ final class CommandWhiteboard {
     }
   }
 
-  synchronized void remove(ComponentServiceObjects<SlaposCommand> objects) {
+  void updatedCommand(ComponentServiceObjects<SlaposCommand> objects, Map<String, Object> properties) {
+    addCommand(objects, properties);
+  }
+
+  synchronized void removeCommand(ComponentServiceObjects<SlaposCommand> objects) {
     commands.values().removeIf(registered -> registered == objects);
   }
 

@@ -17,11 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.osgi.service.component.ComponentServiceObjects;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
@@ -90,20 +88,11 @@ public final class StandaloneStartCommand implements SlaposCommand {
       .option(Arity.ONE, "--buildout")
       .build();
 
-  private final CommandWhiteboard commands = new CommandWhiteboard();
+  private final CommandWhiteboard commands;
 
-  @Reference(service = SlaposCommand.class, cardinality = ReferenceCardinality.MULTIPLE,
-      policy = ReferencePolicy.DYNAMIC)
-  void addCommand(ComponentServiceObjects<SlaposCommand> objects, Map<String, Object> properties) {
-    commands.add(objects, properties);
-  }
-
-  void updatedCommand(ComponentServiceObjects<SlaposCommand> objects, Map<String, Object> properties) {
-    commands.add(objects, properties);
-  }
-
-  void removeCommand(ComponentServiceObjects<SlaposCommand> objects) {
-    commands.remove(objects);
+  @Activate
+  public StandaloneStartCommand(@Reference CommandWhiteboard commands) {
+    this.commands = commands;
   }
 
   @Override

@@ -10,11 +10,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.osgi.service.component.ComponentServiceObjects;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
@@ -57,20 +55,11 @@ public final class StandaloneStopCommand implements SlaposCommand {
       .option(Arity.ONE, "--cfg")
       .build();
 
-  private final CommandWhiteboard commands = new CommandWhiteboard();
+  private final CommandWhiteboard commands;
 
-  @Reference(service = SlaposCommand.class, cardinality = ReferenceCardinality.MULTIPLE,
-      policy = ReferencePolicy.DYNAMIC)
-  void addCommand(ComponentServiceObjects<SlaposCommand> objects, Map<String, Object> properties) {
-    commands.add(objects, properties);
-  }
-
-  void updatedCommand(ComponentServiceObjects<SlaposCommand> objects, Map<String, Object> properties) {
-    commands.add(objects, properties);
-  }
-
-  void removeCommand(ComponentServiceObjects<SlaposCommand> objects) {
-    commands.remove(objects);
+  @Activate
+  public StandaloneStopCommand(@Reference CommandWhiteboard commands) {
+    this.commands = commands;
   }
 
   @Override

@@ -47,11 +47,15 @@ class StandaloneCommandsTest {
     // As root the data directory's parents must be traversable by the partitions' user.
     Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
     data = work.resolve("node");
+    whiteboard = new CommandWhiteboard();
   }
+
+  /** The commands the standalone commands find on the whiteboard (this test's recording doubles). */
+  private CommandWhiteboard whiteboard;
 
   private void register(StandaloneStartCommand start, String... names) {
     for (String name : names) {
-      start.addCommand(recording(name), Map.of(SlaposCommand.NAME, name));
+      whiteboard.addCommand(recording(name), Map.of(SlaposCommand.NAME, name));
     }
   }
 
@@ -78,7 +82,7 @@ class StandaloneCommandsTest {
   }
 
   private StandaloneStartCommand start() {
-    StandaloneStartCommand start = new StandaloneStartCommand();
+    StandaloneStartCommand start = new StandaloneStartCommand(whiteboard);
     register(start, "proxy start", "node format", "node daemon");
     return start;
   }
@@ -183,7 +187,7 @@ class StandaloneCommandsTest {
   @Test
   void stopWithNothingRunningSaysSoAndSucceeds() throws Exception {
     TestContext context = new TestContext(work);
-    assertEquals(0, new StandaloneStopCommand().run(context, List.of("--data-dir", data.toString())));
+    assertEquals(0, new StandaloneStopCommand(whiteboard).run(context, List.of("--data-dir", data.toString())));
     assertEquals("No standalone node runs on " + data + ".\n", context.stdout());
   }
 
@@ -210,7 +214,7 @@ class StandaloneCommandsTest {
       Files.createDirectories(data.resolve("var/run"));
       Files.writeString(data.resolve("var/run/slapos-standalone.pid"), node.pid() + "\n");
       TestContext context = new TestContext(work);
-      assertEquals(0, new StandaloneStopCommand().run(context, List.of("--data-dir", data.toString())));
+      assertEquals(0, new StandaloneStopCommand(whiteboard).run(context, List.of("--data-dir", data.toString())));
       assertTrue(node.waitFor(5, TimeUnit.SECONDS), "the node process is gone");
       assertTrue(context.stdout().contains("Standalone node stopped (pid " + node.pid() + ")."), context.stdout());
       assertFalse(Files.exists(data.resolve("var/run/slapos-standalone.pid")));
