@@ -13,8 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapos.buildout.impl.RealBuildout;
 import org.slapos.itest.proxy.ProxyProcess;
+import org.slapos.itest.support.NodeProcesses;
 import org.slapos.itest.support.SlaposRun;
 import org.slapos.itest.support.SlaposTestSupport;
 import org.slapos.itest.support.SshCommand;
@@ -122,14 +121,7 @@ class NodeDaemonProcessTest {
     SlaposRun format = slapos("node", "format", "--cfg", cfg.toString(), "--now");
     assertEquals(0, format.exitCode(), format.stdout() + format.stderr());
     if (buildout.root) {
-      // As in NodeInstanceProcessTest: neither buildout nor the partitions' programs run as root.
-      UserPrincipalLookupService users = instanceRoot.getFileSystem().getUserPrincipalLookupService();
-      for (int i = 0; i < 2; i++) {
-        Path directory = instanceRoot.resolve("slappart" + i);
-        Files.setOwner(directory, users.lookupPrincipalByName(RealBuildout.UNPRIVILEGED_USER));
-        Files.getFileAttributeView(directory, PosixFileAttributeView.class)
-            .setGroup(users.lookupPrincipalByGroupName("nogroup"));
-      }
+      NodeProcesses.giveTo(RealBuildout.UNPRIVILEGED_USER, instanceRoot, 2);
     }
     daemonOutput = work.resolve("daemon.out");
     daemon = new ProcessBuilder(System.getProperty("slapos.bin", "../bin/slapos"), "node", "daemon", "--cfg",
@@ -147,16 +139,7 @@ class NodeDaemonProcessTest {
           daemon.destroyForcibly();
         }
       }
-      if (cfg != null && Files.exists(instanceRoot.resolve("etc/supervisord.conf"))) {
-        slapos("node", "supervisorctl", "--cfg", cfg.toString(), "shutdown");
-        Path pidFile = instanceRoot.resolve("var/run/supervisord.pid");
-        if (Files.exists(pidFile)) {
-          ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(supervisord -> {
-            supervisord.destroy();
-            supervisord.onExit().orTimeout(30, TimeUnit.SECONDS).join();
-          });
-        }
-      }
+      NodeProcesses.stopSupervisord(work, cfg, instanceRoot);
     } finally {
       if (proxy != null) {
         proxy.close();

@@ -14,8 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapos.buildout.impl.RealBuildout;
 import org.slapos.itest.proxy.ProxyProcess;
+import org.slapos.itest.support.NodeProcesses;
 import org.slapos.itest.support.SlaposRun;
 import org.slapos.itest.support.SlaposTestSupport;
 
@@ -104,30 +103,14 @@ class DemoSoftwareReleaseProcessTest {
     SlaposRun format = slapos("node", "format", "--cfg", cfg.toString(), "--now");
     assertEquals(0, format.exitCode(), output(format));
     if (buildout.root) {
-      // As in NodeInstanceProcessTest: neither buildout nor the partition's programs run as root.
-      UserPrincipalLookupService users = instanceRoot.getFileSystem().getUserPrincipalLookupService();
-      for (int i = 0; i < 2; i++) {
-        Path partition = instanceRoot.resolve("slappart" + i);
-        Files.setOwner(partition, users.lookupPrincipalByName(RealBuildout.UNPRIVILEGED_USER));
-        Files.getFileAttributeView(partition, PosixFileAttributeView.class)
-            .setGroup(users.lookupPrincipalByGroupName("nogroup"));
-      }
+      NodeProcesses.giveTo(RealBuildout.UNPRIVILEGED_USER, instanceRoot, 2);
     }
   }
 
   @AfterAll
   static void stopEverything() throws Exception {
     try {
-      if (cfg != null && Files.exists(instanceRoot.resolve("etc/supervisord.conf"))) {
-        slapos("node", "supervisorctl", "--cfg", cfg.toString(), "shutdown");
-        Path pidFile = instanceRoot.resolve("var/run/supervisord.pid");
-        if (Files.exists(pidFile)) {
-          ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(supervisord -> {
-            supervisord.destroy();
-            supervisord.onExit().orTimeout(30, TimeUnit.SECONDS).join();
-          });
-        }
-      }
+      NodeProcesses.stopSupervisord(work, cfg, instanceRoot);
     } finally {
       if (proxy != null) {
         proxy.close();

@@ -15,17 +15,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -35,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapos.buildout.impl.RealBuildout;
 import org.slapos.itest.proxy.ProxyProcess;
+import org.slapos.itest.support.NodeProcesses;
 import org.slapos.itest.support.SlaposRun;
 import org.slapos.itest.support.SlaposTestSupport;
 
@@ -88,31 +86,14 @@ class NodeInstanceProcessTest {
     SlaposRun format = slapos("node", "format", "--cfg", cfg.toString(), "--now");
     assertEquals(0, format.exitCode(), format.stderr());
     if (buildout.root) {
-      // Unprivileged format creates no users: give the partitions to an unprivileged account, as
-      // format does with slapuserN, since neither buildout nor supervised programs run as root.
-      UserPrincipalLookupService users = instanceRoot.getFileSystem().getUserPrincipalLookupService();
-      for (int i = 0; i < 3; i++) {
-        Path partition = instanceRoot.resolve("slappart" + i);
-        Files.setOwner(partition, users.lookupPrincipalByName(RealBuildout.UNPRIVILEGED_USER));
-        Files.getFileAttributeView(partition, java.nio.file.attribute.PosixFileAttributeView.class)
-            .setGroup(users.lookupPrincipalByGroupName("nogroup"));
-      }
+      NodeProcesses.giveTo(RealBuildout.UNPRIVILEGED_USER, instanceRoot, 3);
     }
   }
 
   @AfterAll
   static void stopEverything() throws Exception {
     try {
-      if (cfg != null && Files.exists(instanceRoot.resolve("etc/supervisord.conf"))) {
-        slapos("node", "supervisorctl", "--cfg", cfg.toString(), "shutdown");
-        Path pidFile = instanceRoot.resolve("var/run/supervisord.pid");
-        if (Files.exists(pidFile)) {
-          ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(supervisord -> {
-            supervisord.destroy();
-            supervisord.onExit().orTimeout(30, TimeUnit.SECONDS).join();
-          });
-        }
-      }
+      NodeProcesses.stopSupervisord(work, cfg, instanceRoot);
     } finally {
       if (proxy != null) {
         proxy.close();
