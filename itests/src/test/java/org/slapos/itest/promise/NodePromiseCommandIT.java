@@ -6,18 +6,11 @@ import static org.junit.Assert.assertTrue;
 import static org.slapos.itest.support.SlaposTestSupport.SERVICE_TIMEOUT_MILLIS;
 import static org.slapos.itest.support.SlaposTestSupport.awaitService;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.junit.Test;
@@ -28,9 +21,9 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
-import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.SlaposCommand;
 import org.slapos.itest.proxy.ProxyProcess;
+import org.slapos.itest.support.CapturingContext;
 import org.slapos.itest.support.LocalProxy;
 import org.slapos.itest.support.SlaposTestSupport;
 import org.slapos.slap.api.ComputerPartition;
@@ -86,7 +79,7 @@ public class NodePromiseCommandIT {
       SlaposCommand command = awaitService(context, SlaposCommand.class,
           "(" + SlaposCommand.NAME + "=node promise)", SERVICE_TIMEOUT_MILLIS);
 
-      Context failing = new Context(work);
+      CapturingContext failing = new CapturingContext(work, name -> null);
       assertEquals(failing.stderr(), 2, command.run(failing, List.of("--cfg", cfg.toString(), "--now")));
       String type = slap.registerComputer(ProxyProcess.COMPUTER_ID).getComputerPartitionList().stream()
           .filter(p -> id.equals(idOf(p))).findFirst().orElseThrow().getType();
@@ -96,7 +89,7 @@ public class NodePromiseCommandIT {
           .contains("\"failed\":true"));
 
       Files.writeString(promise, "#!/bin/sh\necho 'port 8080 answers'\n");
-      Context passing = new Context(work);
+      CapturingContext passing = new CapturingContext(work, name -> null);
       assertEquals(passing.stderr(), 0, command.run(passing, List.of("--cfg", cfg.toString(), "--now")));
       assertFalse(passing.stderr(), passing.stderr().contains("Finished computer partitions."));
       assertFalse("the lock is released", Files.exists(work.resolve("slapgrid-cp.pid")));
@@ -121,70 +114,4 @@ public class NodePromiseCommandIT {
     return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
   }
 
-  /** What a command sees of its caller: captured output, no environment, the work directory. */
-  private static final class Context implements CommandContext {
-    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    private final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-    private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
-    private final Path directory;
-
-    Context(Path directory) {
-      this.directory = directory;
-    }
-
-    String stderr() {
-      return errBytes.toString(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public PrintStream out() {
-      return out;
-    }
-
-    @Override
-    public PrintStream err() {
-      return err;
-    }
-
-    @Override
-    public InputStream in() {
-      return new ByteArrayInputStream(new byte[0]);
-    }
-
-    @Override
-    public Map<String, String> environment() {
-      return Map.of();
-    }
-
-    @Override
-    public Path workingDirectory() {
-      return directory;
-    }
-
-    @Override
-    public Path homeDirectory() {
-      return directory;
-    }
-
-    @Override
-    public boolean debug() {
-      return false;
-    }
-
-    @Override
-    public int verbosity() {
-      return 0;
-    }
-
-    @Override
-    public boolean interactive() {
-      return false;
-    }
-
-    @Override
-    public Optional<String> property(String name) {
-      return Optional.empty();
-    }
-  }
 }

@@ -8,7 +8,6 @@ import static org.slapos.itest.support.SlaposTestSupport.SERVICE_TIMEOUT_MILLIS;
 import static org.slapos.itest.support.SlaposTestSupport.awaitService;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;

@@ -8,11 +8,7 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.slapos.itest.support.SlaposTestSupport.SERVICE_TIMEOUT_MILLIS;
 import static org.slapos.itest.support.SlaposTestSupport.awaitService;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +22,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -41,9 +36,9 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
-import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
+import org.slapos.itest.support.CapturingContext;
 import org.slapos.itest.support.LocalProxy;
 import org.slapos.itest.support.SlaposTestSupport;
 import org.slapos.node.daemon.api.LoopRun;
@@ -103,14 +98,14 @@ public class StandaloneCycleIT {
     String release = context.getProperty(RELEASE_PROPERTY);
     Path cfg = data.resolve("etc/slapos.cfg");
     try {
-      Context start = new Context(data.getParent());
+      CapturingContext start = new CapturingContext(data.getParent(), context::getProperty);
       assertEquals(start.output(), 0, command("standalone start").run(start, List.of("--data-dir", data.toString(),
           "--port", Integer.toString(SlaposTestSupport.freePort()), "--partitions", "3", "--buildout",
           context.getProperty(BUILDOUT_PROPERTY))));
       assertTrue(start.output(), start.stdout().contains("Stop it with: slapos standalone stop --data-dir " + data));
       assertTrue("the pid file names this JVM", Files.readString(data.resolve("var/run/slapos-standalone.pid"))
           .strip().equals(Long.toString(ProcessHandle.current().pid())));
-      Context again = new Context(data.getParent());
+      CapturingContext again = new CapturingContext(data.getParent(), context::getProperty);
       try {
         command("standalone start").run(again, List.of("--data-dir", data.toString()));
         fail("a second standalone start on the same data directory must be refused");
@@ -153,7 +148,7 @@ public class StandaloneCycleIT {
       // loops go first: an instance run would launch supervisord again.
       pauseLoops();
       if (Files.exists(data.resolve("inst/etc/supervisord.conf"))) {
-        Context shutdown = new Context(data.getParent());
+        CapturingContext shutdown = new CapturingContext(data.getParent(), context::getProperty);
         try {
           command("node supervisorctl").run(shutdown, List.of("--cfg", cfg.toString(), "shutdown"));
         } catch (Exception e) {
@@ -234,7 +229,7 @@ public class StandaloneCycleIT {
     for (int length = Math.min(3, words.length); length > 0; length--) {
       String name = String.join(" ", List.of(words).subList(0, length));
       if (!context.getServiceReferences(SlaposCommand.class, "(" + SlaposCommand.NAME + "=" + name + ")").isEmpty()) {
-        Context run = new Context(Path.of(context.getProperty(DATA_PROPERTY)).getParent());
+        CapturingContext run = new CapturingContext(Path.of(context.getProperty(DATA_PROPERTY)).getParent(), context::getProperty);
         int exit = command(name).run(run, List.of(words).subList(length, words.length));
         assertEquals(run.output(), 0, exit);
         return run.stdout();
@@ -300,74 +295,4 @@ public class StandaloneCycleIT {
     return copiedLauncher;
   }
 
-  /** What a command sees of its caller: captured output, no environment, {@code slapos.home} from the framework. */
-  private final class Context implements CommandContext {
-    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    private final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-    private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
-    private final Path directory;
-
-    Context(Path directory) {
-      this.directory = directory;
-    }
-
-    String stdout() {
-      return outBytes.toString(StandardCharsets.UTF_8);
-    }
-
-    String output() {
-      return stdout() + errBytes.toString(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public PrintStream out() {
-      return out;
-    }
-
-    @Override
-    public PrintStream err() {
-      return err;
-    }
-
-    @Override
-    public InputStream in() {
-      return new ByteArrayInputStream(new byte[0]);
-    }
-
-    @Override
-    public Map<String, String> environment() {
-      return Map.of();
-    }
-
-    @Override
-    public Path workingDirectory() {
-      return directory;
-    }
-
-    @Override
-    public Path homeDirectory() {
-      return directory;
-    }
-
-    @Override
-    public boolean debug() {
-      return false;
-    }
-
-    @Override
-    public int verbosity() {
-      return 0;
-    }
-
-    @Override
-    public boolean interactive() {
-      return false;
-    }
-
-    @Override
-    public Optional<String> property(String name) {
-      return Optional.ofNullable(context.getProperty(name));
-    }
-  }
 }

@@ -1,5 +1,8 @@
 package org.slapos.node.daemon;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +29,8 @@ import org.slapos.node.daemon.api.NodeLoops;
 import org.slapos.supervisor.api.NodeSupervisor;
 import org.slapos.supervisor.api.ProcessInfo;
 import org.slapos.supervisor.api.SupervisorSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's Gogo commands (scope {@code daemon}), for the remote shell: {@code daemon:state} (partitions,
@@ -43,7 +48,7 @@ import org.slapos.supervisor.api.SupervisorSettings;
         "osgi.command.function=resume",
         "osgi.command.function=update"})
 public final class DaemonShellCommands {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DaemonShellCommands.class);
+  private static final Logger LOG = LoggerFactory.getLogger(DaemonShellCommands.class);
   private final BundleContext bundleContext;
   private final NodeLoops loops;
   private final Path configuration;
@@ -131,7 +136,7 @@ public final class DaemonShellCommands {
         if (location == null) {
           bundle.update();
         } else {
-          try (java.io.InputStream in = java.net.URI.create(location).toURL().openStream()) {
+          try (InputStream in = URI.create(location).toURL().openStream()) {
             bundle.update(in);
           }
         }
@@ -139,11 +144,11 @@ public final class DaemonShellCommands {
         // The new revision is in place but could not start beside the old one (a singleton, a native
         // library): the refresh below retires the old revision, then the bundle is started again.
         LOG.warn("Bundle {} updated, not restarted yet: {}", name, e.getMessage());
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         LOG.error("Updating bundle {} failed: {}", name, e.getMessage(), e);
         return;
       }
-      wiring.refreshBundles(java.util.List.of(bundle), event -> {
+      wiring.refreshBundles(List.of(bundle), event -> {
         try {
           if (started && (bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) == 0) {
             bundle.start(lazy ? Bundle.START_ACTIVATION_POLICY : 0);

@@ -1,5 +1,6 @@
 package org.slapos.node.daemon;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -87,7 +88,7 @@ public final class LoopScheduler implements NodeLoops {
    * (kept across updates) and names the framework instance (a new launch has a new UUID).
    */
   private boolean bootedInThisFramework() {
-    java.io.File mark = context.getDataFile(BOOT_MARK);
+    File mark = context.getDataFile(BOOT_MARK);
     try {
       return mark != null && mark.isFile()
           && Files.readString(mark.toPath()).strip().equals(String.valueOf(context.getProperty(FRAMEWORK_UUID)));
@@ -97,7 +98,7 @@ public final class LoopScheduler implements NodeLoops {
   }
 
   private void markBooted() {
-    java.io.File mark = context.getDataFile(BOOT_MARK);
+    File mark = context.getDataFile(BOOT_MARK);
     if (mark != null) {
       try {
         Files.writeString(mark.toPath(), String.valueOf(context.getProperty(FRAMEWORK_UUID)));

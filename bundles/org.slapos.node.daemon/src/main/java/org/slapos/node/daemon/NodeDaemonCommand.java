@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
@@ -24,8 +25,8 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.slapos.command.api.CommandContext;
 import org.slapos.command.api.CommandFailure;
 import org.slapos.command.api.SlaposCommand;
-import org.slapos.command.syntax.ArgumentSyntax;
 import org.slapos.command.syntax.ArgumentSyntax.Arity;
+import org.slapos.command.syntax.ArgumentSyntax;
 import org.slapos.command.syntax.Arguments;
 import org.slapos.command.syntax.SyntaxExit;
 import org.slapos.config.ConfigException;
@@ -255,7 +256,7 @@ public final class NodeDaemonCommand implements SlaposCommand {
 
   private static int countFrameworkKeys(Dictionary<String, Object> properties) {
     int count = 0;
-    for (String key : java.util.Collections.list(properties.keys())) {
+    for (String key : Collections.list(properties.keys())) {
       if (key.startsWith("service.") || key.equals("felix.fileinstall.filename")) {
         count++;
       }

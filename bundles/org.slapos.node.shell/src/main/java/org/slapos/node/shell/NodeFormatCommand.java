@@ -1,7 +1,13 @@
 package org.slapos.node.shell;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -136,20 +142,19 @@ public final class NodeFormatCommand implements SlaposCommand {
     if (logFile == null || logFile.isBlank()) {
       return;
     }
-    java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
-    String now = java.time.LocalDateTime.now().format(time);
+    DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+    String now = LocalDateTime.now().format(time);
     StringBuilder lines = new StringBuilder();
     for (String change : result.changes()) {
       lines.append('[').append(now).append("] INFO     ").append(change).append('\n');
     }
     lines.append('[').append(now).append("] INFO     Computer ").append(result.computer().reference)
         .append(" formatted: ").append(result.changes().size()).append(" change(s)\n");
-    java.nio.file.Path path = request.workingDirectory().resolve(logFile);
+    Path path = request.workingDirectory().resolve(logFile);
     try {
-      java.nio.file.Files.createDirectories(path.toAbsolutePath().getParent());
-      java.nio.file.Files.writeString(path, lines, java.nio.charset.StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-    } catch (java.io.IOException e) {
+      Files.createDirectories(path.toAbsolutePath().getParent());
+      Files.writeString(path, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
       context.err().println("Cannot write the format log " + path + ": " + e.getMessage());
     }
   }
